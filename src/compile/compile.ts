@@ -1,0 +1,181 @@
+import type nunjucks from 'nunjucks';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LinkedNode, LinkedProject, LinkedPrompt } from '../graph/types.js';
+import { createTemplateEnvironment } from '../template/environment.js';
+import { compilePromptTemplate, renderCompileTime } from '../template/render.js';
+import { sha256 as hashText } from './hash.js';
+import { checksumsOf, fingerprintOf, overallChecksum, type FingerprintInput } from './fingerprint.js';
+import {
+  MANIFEST_SCHEMA_VERSION,
+  type GitInfo,
+  type Manifest,
+  type ManifestNode,
+  type PromptInfo,
+} from './manifest-types.js';
+import { readerSql, relationOf } from './relations.js';
+import { projectResolvers } from './resolvers.js';
+
+export interface CompileContext {
+  env: Readonly<Record<string, string | undefined>>;
+  git: GitInfo | null;
+  invocationId: string;
+  generatedAt: string;
+  loomVersion: string;
+}
+
+/**
+ * Renders every node of a linked project (sql with refs resolved, prompts with everything but the row
+ * resolved), computes checksums and fingerprints in DAG order, and assembles the manifest. Reads context files;
+ * touches neither the warehouse nor the network.
+ */
+export function compileProject(linked: LinkedProject, ctx: CompileContext): { manifest: Manifest; diagnostics: Diagnostic[] } {
+  const config = linked.config;
+  const diagnostics: Diagnostic[] = [];
+  const resolvers = projectResolvers(linked, ctx.env);
+  let environment: nunjucks.Environment | undefined;
+  const env = () => (environment ??= createTemplateEnvironment(config.projectDir, config.promptPaths, resolvers));
+
+  const nodes: Record<string, ManifestNode> = {};
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  const order = linked.order.length ? linked.order : [...linked.nodes.keys()].sort();
+  for (const id of order) {
+    parentMap[id] = [];
+    childMap[id] = [];
+  }
+  for (const id of order) {
+    const node = linked.nodes.get(id)!;
+    for (const parent of [...node.parents.keys()].sort()) {
+      parentMap[id].push(parent);
+      childMap[parent]?.push(id);
+    }
+  }
+
+  for (const id of order) {
+    const node = linked.nodes.get(id)!;
+    const base = baseManifestNode(node, parentMap[id]);
+    base.compiled_path = compiledPathOf(node, config.targetPath);
+    const promptTexts: string[] = [];
+    if (!node.broken) {
+      if (node.kind === 'sql' && node.sql) {
+        const rendered = renderCompileTime(node.sql.text, node.sql.analysis, resolvers, env, node.original_file_path);
+        if ('error' in rendered) {
+          const at = rendered.error.line ? node.sql.locate({ line: rendered.error.line, col: rendered.error.col ?? 1 }) : node.sql.locate({ line: 1, col: 1 });
+          diagnostics.push(error('LOOM051', `cannot render the sql of \`${node.name}\`: ${rendered.error.message}`, at));
+        } else {
+          base.compiled_code = rendered.output;
+        }
+      } else if (node.kind === 'llm' && node.prompt) {
+        const prompt = compilePrompt(node.prompt, resolvers, diagnostics);
+        const system = node.system ? compilePrompt(node.system, resolvers, diagnostics) : null;
+        base.prompt = {
+          ...prompt,
+          includes: node.prompt.includes.map((f) => f.path),
+          system: system ? { name: system.name, path: system.path, raw: system.raw, compiled: system.compiled } : null,
+        };
+        promptTexts.push(node.prompt.file.text, ...node.prompt.includes.map((f) => f.text));
+        if (node.system) promptTexts.push(node.system.file.text, ...node.system.includes.map((f) => f.text));
+      } else if (node.kind === 'source' && node.source) {
+        base.compiled_code = readerSql(node.source.path, node.source.format, node.source.options);
+      }
+    }
+    const contextTexts: [string, string][] = [];
+    for (const [name] of [...node.contexts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      try {
+        contextTexts.push([name, resolvers.contextText(name)]);
+      } catch (e) {
+        diagnostics.push(error('LOOM044', `cannot read context \`${name}\` of \`${node.name}\`: ${(e as Error).message}`, node.origin.file.locate(node.origin.path)));
+      }
+    }
+    base.contexts = [...node.contexts]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, path], i) => ({ name, path, checksum: contextTexts[i] ? hashText(contextTexts[i][1]) : '' }));
+    const input: FingerprintInput = { node: base, promptTexts, contextTexts };
+    const checksums = checksumsOf(input);
+    const parents = parentMap[id].map((p) => nodes[p]?.fingerprint).filter((f): f is ManifestNode['fingerprint'] => !!f);
+    nodes[id] = {
+      ...base,
+      checksum: { name: 'sha256', checksum: overallChecksum(checksums) },
+      checksums,
+      fingerprint: fingerprintOf(input, parents),
+    };
+  }
+
+  const manifest: Manifest = {
+    metadata: {
+      loom_schema_version: MANIFEST_SCHEMA_VERSION,
+      loom_version: ctx.loomVersion,
+      generated_at: ctx.generatedAt,
+      invocation_id: ctx.invocationId,
+      project_name: config.name,
+      target_name: config.target.name,
+      git: ctx.git,
+    },
+    nodes,
+    parent_map: parentMap,
+    child_map: childMap,
+  };
+  return { manifest, diagnostics };
+}
+
+function compilePrompt(prompt: LinkedPrompt, resolvers: ReturnType<typeof projectResolvers>, diagnostics: Diagnostic[]): Omit<PromptInfo, 'includes' | 'system'> {
+  const file = prompt.file;
+  let compiled = file.text;
+  try {
+    compiled = compilePromptTemplate(file.text, resolvers, file.analysis);
+  } catch (e) {
+    diagnostics.push(error('LOOM051', `cannot compile prompt ${file.path}: ${(e as Error).message}`, { file: file.path, line: 1, col: 1 }));
+  }
+  return { name: prompt.name, path: file.path, raw: file.text, compiled };
+}
+
+function baseManifestNode(node: LinkedNode, parents: string[]): Omit<ManifestNode, 'checksum' | 'checksums' | 'fingerprint'> {
+  const config = { ...node.config };
+  if (node.from) config.from = node.from;
+  return {
+    unique_id: node.unique_id,
+    resource_type: node.resource_type,
+    kind: node.kind,
+    name: node.name,
+    package_name: node.fqn[0],
+    fqn: node.fqn,
+    original_file_path: node.original_file_path,
+    position: positionOf(node),
+    description: node.description,
+    tags: node.tags,
+    meta: node.meta,
+    config,
+    depends_on: { nodes: parents },
+    refs: node.refs,
+    sources: node.sources,
+    contexts: [],
+    relation_name: relationOf(node),
+    raw_code: node.sql?.text ?? null,
+    compiled_code: null,
+    compiled_path: null,
+    prompt: null,
+    output_schema: node.output_schema,
+    location: node.source
+      ? { path: node.source.path, format: node.source.format }
+      : node.destination
+        ? { path: node.destination.destination, format: node.destination.format }
+        : null,
+    pipeline: node.pipeline,
+    columns: Object.fromEntries(node.columns.map((c) => [c.name, { name: c.name, description: c.description }])),
+  };
+}
+
+/** target/compiled/<project>/<folder of the defining file>/<name>.sql (or .prompt.njk for llm models). */
+function compiledPathOf(node: LinkedNode, targetPath: string): string | null {
+  const folder = node.original_file_path.split('/').slice(0, -1).join('/');
+  const base = `${targetPath}/compiled/${node.fqn[0]}/${folder ? `${folder}/` : ''}`;
+  if (node.kind === 'sql') return `${base}${node.name}.sql`;
+  if (node.kind === 'llm') return `${base}${node.name}.prompt.njk`;
+  if (node.kind === 'source') return `${base}${node.fqn.slice(1).join('.')}.sql`;
+  return null;
+}
+
+function positionOf(node: LinkedNode): { line: number; col: number } | null {
+  const loc = node.origin.file.locate(node.origin.path);
+  return { line: loc.line, col: loc.col };
+}

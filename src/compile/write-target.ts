@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Manifest } from './manifest-types.js';
+
+/** Writes target/manifest.json and each node's compiled sql or prompt (plus `.system.njk` for system prompts). */
+export function writeTarget(projectDir: string, targetPath: string, manifest: Manifest, only?: ReadonlySet<string>): string[] {
+  const files: [string, string][] = [];
+  for (const node of Object.values(manifest.nodes)) {
+    if (!node.compiled_path || (only && !only.has(node.unique_id))) continue;
+    if (node.kind === 'llm' && node.prompt) {
+      files.push([node.compiled_path, node.prompt.compiled]);
+      if (node.prompt.system) files.push([node.compiled_path.replace(/\.prompt\.njk$/, '.system.njk'), node.prompt.system.compiled]);
+    } else if (node.compiled_code !== null) {
+      files.push([node.compiled_path, node.compiled_code]);
+    }
+  }
+  const dirs = new Set(files.map(([path]) => dirname(join(projectDir, path))));
+  dirs.add(join(projectDir, targetPath));
+  for (const dir of dirs) mkdirSync(dir, { recursive: true });
+  for (const [path, text] of files) writeFileSync(join(projectDir, path), text);
+  writeFileSync(join(projectDir, targetPath, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return files.map(([path]) => path);
+}

@@ -1,0 +1,175 @@
+import Graph from 'graphology';
+import { hasCycle, topologicalGenerations } from 'graphology-dag';
+import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { PromptLibrary } from '../parse/prompt-library.js';
+import type { ProjectSpec, RawModel, RawSourceTable } from '../parse/types.js';
+import { findCycles } from './cycles.js';
+import { destinationId, displayName, modelId, sourceId } from './ids.js';
+import { linkModel } from './link-model.js';
+import type { NameTables } from './link-calls.js';
+import type { LinkedNode, LinkedProject } from './types.js';
+
+/**
+ * Gives every raw node its unique_id, resolves every ref/source/context/prompt, builds the DAG and checks it.
+ * Pure: reads only the prompt files the models name (through the PromptLibrary) and the `env` it is given.
+ */
+export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, string | undefined>>): LinkedProject {
+  const config = spec.config;
+  const project = config.name;
+  const diagnostics: Diagnostic[] = [...spec.diagnostics];
+  const nodes = new Map<string, LinkedNode>();
+  const prompts = new PromptLibrary(config.projectDir, config.promptPaths, spec.promptFiles);
+  const names: NameTables = {
+    config,
+    env,
+    models: new Map(),
+    sources: new Map(),
+    contexts: spec.contextFiles,
+    brokenModels: spec.brokenModels,
+    brokenSources: spec.brokenSources,
+  };
+
+  for (const s of spec.sources) {
+    const id = sourceId(project, s.source_name, s.name);
+    const existing = nodes.get(id);
+    if (existing) {
+      diagnostics.push(duplicate('LOOM031', `source table \`${s.source_name}.${s.name}\``, s.origin.file.locate(s.origin.path), existing));
+      continue;
+    }
+    nodes.set(id, sourceNode(id, project, s));
+    names.sources.set(`${s.source_name}.${s.name}`, id);
+  }
+
+  const models: [LinkedNode, RawModel][] = [];
+  for (const m of spec.models) {
+    const id = modelId(project, m.name);
+    const existing = nodes.get(id);
+    if (existing) {
+      diagnostics.push(duplicate('LOOM030', `model \`${m.name}\``, m.origin.file.locate(m.origin.path), existing));
+      continue;
+    }
+    const node = modelNode(id, project, m, config.modelPaths, config.pipelinePaths);
+    nodes.set(id, node);
+    names.models.set(m.name, id);
+    models.push([node, m]);
+  }
+  for (const [node, m] of models) {
+    const problems = linkModel(node, m, names, prompts);
+    if (problems.some((d) => d.severity === 'error')) node.broken = true;
+    diagnostics.push(...problems);
+  }
+
+  for (const d of spec.destinations) {
+    const id = destinationId(project, d.name);
+    const parent = names.models.get(d.model);
+    const node: LinkedNode = {
+      ...blankNode(id, 'destination', 'load', d.name, [project, d.name], d.origin),
+      pipeline: d.pipeline,
+      description: `Writes the rows of ${d.model} to ${d.destination}`,
+      destination: d,
+      config: { enabled: true, tags: [], meta: {} },
+    };
+    if (parent) node.parents.set(parent, d.origin.file.locate(d.origin.path));
+    nodes.set(id, node);
+  }
+
+  const graph = new Graph.DirectedGraph();
+  for (const id of nodes.keys()) graph.addNode(id);
+  for (const node of nodes.values()) for (const parent of node.parents.keys()) graph.addEdge(parent, node.unique_id);
+
+  let order: string[] = [];
+  if (hasCycle(graph)) {
+    const cycles = findCycles([...nodes.keys()].sort(), (id) => graph.outNeighbors(id));
+    for (const cycle of cycles) diagnostics.push(cycleDiagnostic(cycle, nodes));
+  } else {
+    order = topologicalGenerations(graph).flatMap((generation) => generation.sort());
+  }
+  return { config, nodes, graph, order, prompts, contextFiles: spec.contextFiles, files: spec.files, diagnostics };
+}
+
+function cycleDiagnostic(cycle: string[], nodes: Map<string, LinkedNode>): Diagnostic {
+  const path = cycle.map(displayName).join(' -> ');
+  const notes: string[] = [];
+  let first: SourceLocation | undefined;
+  for (let i = 0; i + 1 < cycle.length; i++) {
+    const parent = cycle[i];
+    const child = cycle[i + 1];
+    const where = nodes.get(child)?.parents.get(parent);
+    if (!first && where) first = where;
+    notes.push(`${displayName(parent)} -> ${displayName(child)}: ${where ? `${where.file}:${where.line}:${where.col}` : nodes.get(child)?.original_file_path}`);
+  }
+  return error('LOOM060', `dependency cycle: ${path}`, first, notes);
+}
+
+function duplicate(code: string, what: string, at: SourceLocation, existing: LinkedNode): Diagnostic {
+  const first = existing.origin.file.locate(existing.origin.path);
+  return error(code, `${what} is defined twice; the first definition is at ${first.file}:${first.line}:${first.col}`, at);
+}
+
+function blankNode(id: string, resource: LinkedNode['resource_type'], kind: LinkedNode['kind'], name: string, fqn: string[], origin: LinkedNode['origin']): LinkedNode {
+  return {
+    unique_id: id,
+    resource_type: resource,
+    kind,
+    name,
+    fqn,
+    original_file_path: origin.file.path,
+    origin,
+    pipeline: null,
+    description: '',
+    tags: [],
+    meta: {},
+    columns: [],
+    config: { enabled: true, tags: [], meta: {} },
+    parents: new Map(),
+    refs: [],
+    sources: [],
+    contexts: new Map(),
+    sql: null,
+    from: null,
+    prompt: null,
+    system: null,
+    output_schema: null,
+    source: null,
+    destination: null,
+    broken: false,
+  };
+}
+
+function sourceNode(id: string, project: string, s: RawSourceTable): LinkedNode {
+  return {
+    ...blankNode(id, 'source', 'source', s.name, [project, s.source_name, s.name], s.origin),
+    pipeline: s.pipeline,
+    description: s.description,
+    tags: s.tags,
+    meta: s.meta,
+    columns: s.columns,
+    source: s,
+    config: { enabled: true, tags: s.tags, meta: s.meta, ...(s.unique_key ? { unique_key: s.unique_key } : {}) },
+  };
+}
+
+function modelNode(id: string, project: string, m: RawModel, modelPaths: readonly string[], pipelinePaths: readonly string[]): LinkedNode {
+  const body = m.body;
+  const tags = Array.isArray(body.tags) ? (body.tags as string[]) : [];
+  const meta = (body.meta as Record<string, unknown> | undefined) ?? {};
+  return {
+    ...blankNode(id, 'model', m.kind, m.name, [project, ...folderOf(m.origin.file.path, m.pipeline ? pipelinePaths : modelPaths), m.name], m.origin),
+    pipeline: m.pipeline,
+    description: typeof body.description === 'string' ? body.description : '',
+    tags,
+    meta,
+    columns: Array.isArray(body.columns)
+      ? (body.columns as { name: string; description?: string }[]).map((c) => ({ name: c.name, description: c.description ?? '' }))
+      : [],
+  };
+}
+
+/** `models/staging/orders.yml` under model-path `models` → ['staging']. */
+function folderOf(path: string, roots: readonly string[]): string[] {
+  for (const root of roots) {
+    const prefix = `${root.replace(/\/+$/, '')}/`;
+    if (path.startsWith(prefix)) return path.slice(prefix.length).split('/').slice(0, -1);
+  }
+  return path.split('/').slice(0, -1);
+}

@@ -1,0 +1,93 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error } from '../diagnostics/diagnostic.js';
+import { validateYamlAt } from '../schemas/diagnose.js';
+import type { YamlFile } from './yaml-file.js';
+import type { ColumnDoc, RawModel, RawSourceTable } from './types.js';
+import { formatOfPath } from './data-format.js';
+
+export interface ParsedModelFile {
+  sources: RawSourceTable[];
+  models: RawModel[];
+  /** Names declared by entries with schema errors: they still resolve refs, so one typo does not cascade. */
+  brokenModels: string[];
+  brokenSources: [string, string][];
+  diagnostics: Diagnostic[];
+}
+
+/** A models/**\/*.yml file → raw sources and models (validated against schemas/models.schema.json). */
+export function parseModelFile(file: YamlFile): ParsedModelFile {
+  const out: ParsedModelFile = { sources: [], models: [], brokenModels: [], brokenSources: [], diagnostics: [...file.diagnostics] };
+  if (file.diagnostics.length || file.value === null || file.value === undefined) return out;
+  if (typeof file.value !== 'object' || Array.isArray(file.value)) {
+    out.diagnostics.push(error('LOOM011', `${file.path} must be a mapping with \`sources:\` and/or \`models:\``, file.locate([])));
+    return out;
+  }
+  const problems = validateYamlAt(file, 'models');
+  out.diagnostics.push(...problems.map((p) => p.diagnostic));
+  const brokenPaths = new Set(problems.map((p) => brokenEntry(p.path)).filter((p): p is string => p !== null));
+  const doc = file.value as { sources?: unknown[]; models?: unknown[] };
+
+  (Array.isArray(doc.sources) ? doc.sources : []).forEach((s, i) => {
+    const source = s as Record<string, unknown>;
+    const sourceName = typeof source?.name === 'string' ? source.name : null;
+    const tables = Array.isArray(source?.tables) ? source.tables : [];
+    tables.forEach((t, j) => {
+      const table = t as Record<string, unknown>;
+      const tableName = typeof table?.name === 'string' ? table.name : null;
+      if (!sourceName || !tableName) return;
+      if (brokenPaths.has(`sources/${i}/tables/${j}`) || brokenPaths.has(`sources/${i}`)) {
+        out.brokenSources.push([sourceName, tableName]);
+        return;
+      }
+      const path = String(table.path);
+      out.sources.push({
+        source_name: sourceName,
+        name: tableName,
+        path,
+        format: (table.format as RawSourceTable['format'] | undefined) ?? formatOfPath(path) ?? 'csv',
+        options: (table.options as Record<string, unknown> | undefined) ?? {},
+        description: String(table.description ?? ''),
+        tags: [...((source.tags as string[] | undefined) ?? []), ...((table.tags as string[] | undefined) ?? [])],
+        meta: { ...((source.meta as object | undefined) ?? {}), ...((table.meta as object | undefined) ?? {}) },
+        unique_key: table.unique_key as string | undefined,
+        columns: columnsOf(table.columns),
+        origin: { file, path: ['sources', i, 'tables', j] },
+        pathOrigin: { file, path: ['sources', i, 'tables', j, 'path'] },
+        pipeline: null,
+      });
+    });
+  });
+
+  (Array.isArray(doc.models) ? doc.models : []).forEach((m, i) => {
+    const body = m as Record<string, unknown>;
+    if (typeof body?.name !== 'string') return;
+    if (brokenPaths.has(`models/${i}`)) {
+      out.brokenModels.push(body.name);
+      return;
+    }
+    out.models.push({
+      name: body.name,
+      kind: body.kind as 'sql' | 'llm',
+      body,
+      origin: { file, path: ['models', i] },
+      pipeline: null,
+      keyOrigins: {},
+    });
+  });
+  return out;
+}
+
+export function columnsOf(value: unknown): ColumnDoc[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((c) => ({ name: String((c as { name: unknown }).name), description: String((c as { description?: unknown }).description ?? '') }));
+}
+
+/** `models/3` for a problem inside the fourth model, `sources/0/tables/1` inside a table; null at file level. */
+function brokenEntry(path: readonly (string | number)[]): string | null {
+  if (path[0] === 'models' && typeof path[1] === 'number') return `models/${path[1]}`;
+  if (path[0] === 'sources' && typeof path[1] === 'number') {
+    if (path[2] === 'tables' && typeof path[3] === 'number') return `sources/${path[1]}/tables/${path[3]}`;
+    return `sources/${path[1]}`;
+  }
+  return null;
+}

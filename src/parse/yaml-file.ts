@@ -1,0 +1,89 @@
+import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
+import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/**
+ * One parsed YAML file: its JS value plus a way back from a path inside the value to `line:col` in the text.
+ * Positions are only needed when something is wrong, so the document tree is kept only for that.
+ */
+export class YamlFile {
+  readonly path: string;
+  readonly text: string;
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[];
+  private readonly doc: Document.Parsed;
+  private readonly lines: LineCounter;
+
+  constructor(path: string, text: string) {
+    this.path = path;
+    this.text = text;
+    this.lines = new LineCounter();
+    this.doc = YAML.parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.diagnostics = this.doc.errors.map((e) => {
+      const code = e.code === 'DUPLICATE_KEY' ? 'LOOM002' : 'LOOM001';
+      const what = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error';
+      const message = `${what}: ${firstSentence(e.message)}`;
+      return error(code, message, this.locationAt(e.pos[0], e.pos[1]));
+    });
+    this.value = this.diagnostics.length ? null : (this.doc.toJS({ maxAliasCount: 1000 }) as unknown);
+  }
+
+  /** Position of the value (or key) at `path`; falls back to the nearest existing ancestor. */
+  locate(path: YamlPath, part: 'key' | 'value' = 'value'): SourceLocation {
+    const range = this.rangeOf(path, part);
+    return range ? this.locationAt(range[0], range[1]) : { file: this.path, line: 1, col: 1 };
+  }
+
+  /** [start, end) offsets of the node at `path`, or of its nearest existing ancestor. */
+  rangeOf(path: YamlPath, part: 'key' | 'value' = 'value'): [number, number] | undefined {
+    let node: unknown = this.doc.contents;
+    let best: [number, number] | undefined = rangeOfNode(node);
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i];
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) return best;
+        if (last && part === 'key') return rangeOfNode(pair.key) ?? best;
+        node = pair.value;
+        best = rangeOfNode(node) ?? rangeOfNode(pair.key) ?? best;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        node = node.items[segment];
+        if (node === undefined) return best;
+        best = rangeOfNode(node) ?? best;
+      } else {
+        return best;
+      }
+    }
+    return best;
+  }
+
+  /** The scalar node at `path`, for mapping template positions inside a YAML string back to the file. */
+  scalarAt(path: YamlPath): { type: string | undefined; range: [number, number]; source: string } | undefined {
+    const node = this.doc.getIn(path as (string | number)[], true);
+    if (!isScalar(node) || !node.range) return undefined;
+    return { type: node.type, range: [node.range[0], node.range[1]], source: this.text.slice(node.range[0], node.range[1]) };
+  }
+
+  locationAt(start: number, end?: number): SourceLocation {
+    const a = this.lines.linePos(start);
+    const loc: SourceLocation = { file: this.path, line: a.line, col: a.col };
+    if (end !== undefined && end > start) {
+      const b = this.lines.linePos(end);
+      loc.endLine = b.line;
+      loc.endCol = b.col;
+    }
+    return loc;
+  }
+}
+
+function rangeOfNode(node: unknown): [number, number] | undefined {
+  const range = (node as YamlNode | undefined)?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0];
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,0 +1,18 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../diagnostics/diagnostic.js';
+import type { Manifest } from '../compile/manifest-types.js';
+import { upgradeManifest } from './upgrade.js';
+
+/** Reads the manifest.json in `--state <dir>` (or a path to the file itself) for state: selectors and diffs. */
+export function readStateManifest(pathOrDir: string): Manifest {
+  const file = existsSync(pathOrDir) && statSync(pathOrDir).isDirectory() ? join(pathOrDir, 'manifest.json') : pathOrDir;
+  if (!existsSync(file)) throw new UsageError(`--state ${pathOrDir}: no manifest.json there; point it at the target/ folder of an earlier compile`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--state ${pathOrDir}: ${file} is not valid JSON (${(e as Error).message})`);
+  }
+  return upgradeManifest(raw, file);
+}

@@ -1,0 +1,118 @@
+import nunjucks from 'nunjucks';
+
+/** Functions whose calls create edges or dependencies, resolved before any row exists. */
+export const COMPILE_TIME_FUNCTIONS = ['ref', 'source', 'var', 'env_var', 'context'] as const;
+export type CompileTimeFunction = (typeof COMPILE_TIME_FUNCTIONS)[number];
+
+export interface TemplateCall {
+  fn: CompileTimeFunction;
+  /** Literal arguments; `undefined` entries are arguments that were not literals. */
+  args: unknown[];
+  /** True when every argument is a literal, so the call can be resolved without rendering. */
+  literal: boolean;
+  /** 1-based position of the function name inside the template. */
+  line: number;
+  col: number;
+  /** Character offset of the function name inside the template. */
+  offset: number;
+  /** The call as written, e.g. `ref('orders')`, when its arguments are literals. */
+  text: string;
+}
+
+export interface TemplateSyntaxError {
+  message: string;
+  line: number;
+  col: number;
+}
+
+export interface TemplateAnalysis {
+  calls: TemplateCall[];
+  /** Templates named by include/import/from/extends with a literal name. */
+  includes: { name: string; line: number; col: number }[];
+  /** The parsed AST, reused by the renderer's fast path. */
+  ast: NunjucksNode | null;
+  syntaxError: TemplateSyntaxError | null;
+}
+
+/** The parts of nunjucks' AST nodes we read. */
+export interface NunjucksNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  fields: string[];
+  children?: NunjucksNode[];
+  value?: unknown;
+  name?: NunjucksNode;
+  args?: NunjucksNode;
+  template?: NunjucksNode;
+  [field: string]: unknown;
+}
+
+const FUNCTION_SET = new Set<string>(COMPILE_TIME_FUNCTIONS);
+const NO_TAGS = /\{[{%#]/;
+
+/**
+ * Parses a template with nunjucks' own parser and lists the calls to ref/source/var/env_var/context and the
+ * templates it includes. Nothing is rendered and nothing is read: this is pure.
+ */
+export function analyzeTemplate(source: string): TemplateAnalysis {
+  if (!NO_TAGS.test(source)) return { calls: [], includes: [], ast: null, syntaxError: null };
+  let ast: NunjucksNode;
+  try {
+    ast = (nunjucks as unknown as { parser: { parse(src: string): NunjucksNode } }).parser.parse(source);
+  } catch (e) {
+    return { calls: [], includes: [], ast: null, syntaxError: syntaxErrorOf(e, source) };
+  }
+  const lineStarts = lineStartOffsets(source);
+  const calls: TemplateCall[] = [];
+  const includes: TemplateAnalysis['includes'] = [];
+  walk(ast, (node) => {
+    if ((node.typename === 'FunCall' || node.typename === 'Filter') && node.name?.typename === 'Symbol' && node.typename === 'FunCall') {
+      const fn = String(node.name.value);
+      if (!FUNCTION_SET.has(fn)) return;
+      const argNodes = node.args?.children ?? [];
+      const args = argNodes.map((a) => (a.typename === 'Literal' ? a.value : undefined));
+      const literal = argNodes.every((a) => a.typename === 'Literal');
+      const line = node.name.lineno + 1;
+      const col = node.name.colno + 1;
+      const offset = (lineStarts[node.name.lineno] ?? 0) + node.name.colno;
+      calls.push({ fn: fn as CompileTimeFunction, args, literal, line, col, offset, text: literal ? callText(fn, args) : fn });
+    } else if (node.typename === 'Include' || node.typename === 'Import' || node.typename === 'FromImport' || node.typename === 'Extends') {
+      const t = node.template;
+      if (t && t.typename === 'Literal' && typeof t.value === 'string') includes.push({ name: t.value, line: node.lineno + 1, col: node.colno + 1 });
+    }
+  });
+  return { calls, includes, ast, syntaxError: null };
+}
+
+function walk(node: unknown, visit: (node: NunjucksNode) => void): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as NunjucksNode;
+  if (typeof n.typename !== 'string') return;
+  visit(n);
+  if (Array.isArray(n.children)) for (const child of n.children) walk(child, visit);
+  for (const field of n.fields ?? []) {
+    if (field === 'children') continue;
+    walk(n[field], visit);
+  }
+}
+
+function callText(fn: string, args: unknown[]): string {
+  return `${fn}(${args.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')})`;
+}
+
+function syntaxErrorOf(e: unknown, source: string): TemplateSyntaxError {
+  const err = e as { message?: string; lineno?: number; colno?: number };
+  const raw = String(err.message ?? e).replace(/^\(unknown path\)\s*/, '').replace(/\s*\[Line \d+, Column \d+\]\s*/, ' ').trim();
+  const message = raw.replace(/^[a-zA-Z]+: /, '').replace(/^Template render error:?\s*/, '').trim();
+  if (typeof err.lineno === 'number' && err.lineno > 0) return { message, line: err.lineno, col: Math.max(1, err.colno ?? 1) };
+  // nunjucks reports end-of-file errors without a position: point at the last line.
+  const lines = source.split('\n');
+  return { message, line: lines.length, col: Math.max(1, lines[lines.length - 1].length) };
+}
+
+export function lineStartOffsets(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}

@@ -1,0 +1,152 @@
+import nunjucks from 'nunjucks';
+import { analyzeTemplate, COMPILE_TIME_FUNCTIONS, type NunjucksNode, type TemplateAnalysis } from './analyze.js';
+import { printed, type TemplateResolvers } from './environment.js';
+
+const FUNCTIONS = new Set<string>(COMPILE_TIME_FUNCTIONS);
+
+export interface RenderError {
+  message: string;
+  line: number | null;
+  col: number | null;
+}
+
+/**
+ * Renders a template whose only variables are the compile-time functions (a model's sql).
+ * Templates made only of text and calls with literal arguments are evaluated straight from the AST, which is
+ * far cheaper than nunjucks compiling a JS function per template; anything else goes through nunjucks.
+ */
+export function renderCompileTime(
+  text: string,
+  analysis: TemplateAnalysis,
+  resolvers: TemplateResolvers,
+  env: () => nunjucks.Environment,
+  name: string,
+): { output: string } | { error: RenderError } {
+  if (!analysis.ast) return { output: text };
+  try {
+    const simple = renderSimple(analysis.ast, resolvers);
+    if (simple !== undefined) return { output: simple };
+    return { output: new nunjucks.Template(text, env(), name, true).render({}) };
+  } catch (e) {
+    return { error: renderErrorOf(e) };
+  }
+}
+
+/** Output of a template made only of text and literal-argument calls; undefined when it has anything else. */
+function renderSimple(root: NunjucksNode, resolvers: TemplateResolvers): string | undefined {
+  let out = '';
+  for (const child of root.children ?? []) {
+    if (child.typename !== 'Output') return undefined;
+    for (const part of child.children ?? []) {
+      if (part.typename === 'TemplateData') out += printed(part.value);
+      else if (part.typename === 'FunCall' && part.name?.typename === 'Symbol' && FUNCTIONS.has(String(part.name.value))) {
+        const args = part.args?.children ?? [];
+        if (!args.every((a) => a.typename === 'Literal')) return undefined;
+        const values = args.map((a) => a.value);
+        out += printed(call(resolvers, String(part.name.value), values));
+      } else return undefined;
+    }
+  }
+  return out;
+}
+
+function call(resolvers: TemplateResolvers, fn: string, args: unknown[]): unknown {
+  switch (fn) {
+    case 'ref':
+      return resolvers.ref(args[0] as string);
+    case 'source':
+      return resolvers.source(args[0] as string, args[1] as string);
+    case 'var':
+      return resolvers.var(args[0] as string, args[1]);
+    case 'env_var':
+      return resolvers.env_var(args[0] as string, args[1]);
+    default:
+      return resolvers.context(args[0] as string);
+  }
+}
+
+export function renderErrorOf(e: unknown): RenderError {
+  const err = e as { message?: string; lineno?: number; colno?: number };
+  const message = String(err.message ?? e)
+    .replace(/^\(.*?\)\s*/, '')
+    .replace(/\[Line \d+, Column \d+\]\s*/, '')
+    .replace(/^\s*Error: /, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { message, line: typeof err.lineno === 'number' ? err.lineno : null, col: typeof err.colno === 'number' ? err.colno : null };
+}
+
+interface LexToken {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+
+/**
+ * A prompt template with every `{{ ... }}` that needs no row replaced by its value (wrapped in a raw block so it
+ * is printed verbatim at build time). What remains refers only to `row` (and to macros or tags the build-time
+ * environment still resolves). Rendering the result with a row gives exactly what the original gives.
+ */
+export function compilePromptTemplate(text: string, resolvers: TemplateResolvers, analysis: TemplateAnalysis = analyzeTemplate(text)): string {
+  if (!analysis.ast || analysis.calls.length === 0) return text;
+  const lexer = (nunjucks as unknown as { lexer: { lex(src: string): { nextToken(): LexToken | null } } }).lexer;
+  const tokens = lexer.lex(text);
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const offsetOf = (t: LexToken) => lineStarts[t.lineno] + t.colno;
+
+  let out = '';
+  let copiedUpTo = 0;
+  let trimNextStart = false;
+  let token: LexToken | null;
+  const copy = (end: number) => {
+    let chunk = text.slice(copiedUpTo, end);
+    if (trimNextStart) chunk = chunk.replace(/^\s+/, '');
+    trimNextStart = false;
+    out += chunk;
+  };
+  while ((token = tokens.nextToken())) {
+    if (token.type !== 'variable-start') continue;
+    const start = offsetOf(token);
+    const inner: LexToken[] = [];
+    let end: LexToken | null = null;
+    let t: LexToken | null;
+    while ((t = tokens.nextToken())) {
+      if (t.type === 'variable-end') {
+        end = t;
+        break;
+      }
+      if (t.type !== 'whitespace') inner.push(t);
+    }
+    if (!end) break;
+    const value = literalCallValue(inner, resolvers);
+    if (value === undefined || value.includes('{% endraw %}') || value.includes('{%endraw%}')) continue;
+    copy(start);
+    if (token.value.endsWith('-')) out = out.replace(/\s+$/, '');
+    out += value.length ? `{% raw %}${value}{% endraw %}` : '';
+    copiedUpTo = offsetOf(end) + end.value.length;
+    trimNextStart = end.value.startsWith('-');
+  }
+  copy(text.length);
+  return out;
+}
+
+/** The value of `fn('a', 'b')` when the tokens are exactly such a call; undefined otherwise. */
+function literalCallValue(tokens: LexToken[], resolvers: TemplateResolvers): string | undefined {
+  if (tokens.length < 3 || tokens[0].type !== 'symbol' || !FUNCTIONS.has(tokens[0].value)) return undefined;
+  if (tokens[1].type !== 'left-paren' || tokens[tokens.length - 1].type !== 'right-paren') return undefined;
+  const args: unknown[] = [];
+  for (let i = 2; i < tokens.length - 1; i++) {
+    const t = tokens[i];
+    const expectComma = (i - 2) % 2 === 1;
+    if (expectComma) {
+      if (t.type !== 'comma') return undefined;
+    } else if (t.type === 'string') args.push(t.value);
+    else if (t.type === 'int') args.push(Number.parseInt(t.value, 10));
+    else if (t.type === 'float') args.push(Number.parseFloat(t.value));
+    else if (t.type === 'boolean') args.push(t.value === 'true');
+    else return undefined;
+  }
+  return printed(call(resolvers, tokens[0].value, args));
+}
