@@ -31,6 +31,19 @@ cli
   .option('--warehouse', 'Also delete the local DuckDB warehouse and journals')
   .action(async (flags) => (await import('./commands/clean.js')).cleanCommand(flags));
 
+const BUILD_FLAGS: [string, string][] = [
+  ['--full-refresh', 'Rebuild llm model tables from scratch (answers still come from the cache: use --no-cache to pay again)'],
+  ['--no-cache', 'Do not read the LLM cache: every pending row is sent again (answers are still cached)'],
+  ['--fail-fast', 'Stop at the first node that fails'],
+  ['--threads <n>', 'Nodes run at once (default: threads in loom_project.yml, else 4)'],
+];
+withFlags(cli.command('build', 'Run the selected nodes incrementally against the warehouse'), COMMON_FLAGS, SELECT_FLAGS, BUILD_FLAGS).action(
+  async (flags) => (await import('./commands/build.js')).buildCommand(flags, 'build'),
+);
+withFlags(cli.command('run <name>', 'Run one pipeline (all its nodes) or one model by name'), COMMON_FLAGS, BUILD_FLAGS).action(
+  async (name: string, flags) => (await import('./commands/build.js')).buildCommand({ ...flags, runName: name }, 'run'),
+);
+
 cli.help();
 cli.version(loomVersion());
 

@@ -140,7 +140,6 @@ function baseManifestNode(node: LinkedNode, parents: string[]): Omit<ManifestNod
     package_name: node.fqn[0],
     fqn: node.fqn,
     original_file_path: node.original_file_path,
-    position: positionOf(node),
     description: node.description,
     tags: node.tags,
     meta: node.meta,
@@ -173,9 +172,4 @@ function compiledPathOf(node: LinkedNode, targetPath: string): string | null {
   if (node.kind === 'llm') return `${base}${node.name}.prompt.njk`;
   if (node.kind === 'source') return `${base}${node.fqn.slice(1).join('.')}.sql`;
   return null;
-}
-
-function positionOf(node: LinkedNode): { line: number; col: number } | null {
-  const loc = node.origin.file.locate(node.origin.path);
-  return { line: loc.line, col: loc.col };
 }

@@ -102,8 +102,6 @@ export interface ManifestNode {
   /** [project, ...folders under models/, name] for models; [project, source, table] for sources. */
   fqn: string[];
   original_file_path: string;
-  /** 1-based position of the node's definition in original_file_path. */
-  position: { line: number; col: number } | null;
   description: string;
   tags: string[];
   meta: Record<string, unknown>;

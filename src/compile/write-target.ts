@@ -18,6 +18,6 @@ export function writeTarget(projectDir: string, targetPath: string, manifest: Ma
   dirs.add(join(projectDir, targetPath));
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
   for (const [path, text] of files) writeFileSync(join(projectDir, path), text);
-  writeFileSync(join(projectDir, targetPath, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(projectDir, targetPath, 'manifest.json'), JSON.stringify(manifest));
   return files.map(([path]) => path);
 }

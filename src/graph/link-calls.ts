@@ -48,7 +48,7 @@ export function resolveCalls(
         const name = args[0] as string;
         const id = names.models.get(name);
         if (id) {
-          if (!node.parents.has(id)) node.parents.set(id, locate(call));
+          if (!node.parents.has(id)) node.parents.set(id, () => locate(call));
           if (!node.refs.includes(name)) node.refs.push(name);
         } else if (!names.brokenModels.has(name)) {
           out.push(error('LOOM040', `${call.text} ${where}: no model is named \`${name}\`${didYouMean(name, names.models.keys())}`, locate(call)));
@@ -64,7 +64,7 @@ export function resolveCalls(
         const key = `${source}.${table}`;
         const id = names.sources.get(key);
         if (id) {
-          if (!node.parents.has(id)) node.parents.set(id, locate(call));
+          if (!node.parents.has(id)) node.parents.set(id, () => locate(call));
           if (!node.sources.some(([s, t]) => s === source && t === table)) node.sources.push([source, table]);
         } else if (!names.brokenSources.has(key)) {
           const tables = [...names.sources.keys()].filter((k) => k.startsWith(`${source}.`)).map((k) => k.slice(source.length + 1));

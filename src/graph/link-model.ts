@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
 import type { NodeConfig } from '../compile/manifest-types.js';
 import type { LlmConfigInput } from '../config/types.js';
-import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { PromptFile, PromptLibrary } from '../parse/prompt-library.js';
 import type { Origin, RawModel } from '../parse/types.js';
@@ -114,7 +117,10 @@ export function linkModel(node: LinkedNode, model: RawModel, names: NameTables, 
     if (problem) out.push(error('LOOM072', `the output schema of \`${model.name}\` ${problem}`, locateKey(model, 'output')));
     else node.output_schema = body.output as JsonSchema;
   }
-  if (body.evaluate !== undefined) nodeConfig.evaluate = body.evaluate as Record<string, unknown>;
+  if (body.evaluate !== undefined) {
+    nodeConfig.evaluate = body.evaluate as Record<string, unknown>;
+    out.push(...checkEvaluate(model, body.evaluate, node.output_schema, names.config.projectDir));
+  }
   return out;
 }
 
@@ -184,6 +190,38 @@ function linkPrompt(
     }
   }
   return { name: ref, file, includes };
+}
+
+/** The evaluate block's problems (missing inputs, unknown options, fields the output does not have) at their YAML positions. */
+function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema | null, projectDir: string): Diagnostic[] {
+  const block = normalizeEvaluateBlock(raw);
+  const origin = keyOrigin(model, 'evaluate');
+  const at = (path: readonly (string | number)[]) => origin.file.locate([...origin.path, ...path]);
+  const out: Diagnostic[] = block.problems.map((p) => error('LOOM080', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path)));
+  out.push(...block.warnings.map((p) => warning('LOOM085', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path))));
+  const fields = outputSchema ? Object.keys((outputSchema.properties ?? {}) as object) : ['output'];
+  const rawEvaluators = ((raw as { evaluators?: unknown[] }).evaluators ?? []) as Record<string, unknown>[];
+  block.specs.forEach((spec, i) => {
+    for (const [input, binding] of Object.entries(spec.inputs)) {
+      if (binding?.from === 'output' && binding.field !== undefined) {
+        const top = binding.field.split('.')[0];
+        if (outputSchema && outputSchema.properties && !fields.includes(top)) {
+          out.push(
+            error(
+              'LOOM081',
+              `evaluator \`${spec.name}\` of \`${model.name}\` reads \`output.${binding.field}\`, but the output schema has no field \`${top}\`${didYouMean(top, fields)}; fields: ${fields.join(', ')}`,
+              at(['evaluators', i, 'inputs', input]),
+            ),
+          );
+        }
+      }
+    }
+    if (spec.type === 'custom' && typeof spec.options.module === 'string' && !existsSync(join(projectDir, spec.options.module))) {
+      const written = rawEvaluators[i]?.module !== undefined ? ['evaluators', i, 'module'] : ['evaluators', i];
+      out.push(error('LOOM082', `custom evaluator \`${spec.name}\` of \`${model.name}\`: module ${spec.options.module} does not exist`, at(written)));
+    }
+  });
+  return out;
 }
 
 const metaValidator = new Ajv({ strict: false, validateSchema: true });

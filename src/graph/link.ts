@@ -69,7 +69,7 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
       destination: d,
       config: { enabled: true, tags: [], meta: {} },
     };
-    if (parent) node.parents.set(parent, d.origin.file.locate(d.origin.path));
+    if (parent) node.parents.set(parent, () => d.origin.file.locate(d.origin.path));
     nodes.set(id, node);
   }
 
@@ -94,7 +94,7 @@ function cycleDiagnostic(cycle: string[], nodes: Map<string, LinkedNode>): Diagn
   for (let i = 0; i + 1 < cycle.length; i++) {
     const parent = cycle[i];
     const child = cycle[i + 1];
-    const where = nodes.get(child)?.parents.get(parent);
+    const where = nodes.get(child)?.parents.get(parent)?.();
     if (!first && where) first = where;
     notes.push(`${displayName(parent)} -> ${displayName(child)}: ${where ? `${where.file}:${where.line}:${where.col}` : nodes.get(child)?.original_file_path}`);
   }
@@ -145,7 +145,13 @@ function sourceNode(id: string, project: string, s: RawSourceTable): LinkedNode 
     meta: s.meta,
     columns: s.columns,
     source: s,
-    config: { enabled: true, tags: s.tags, meta: s.meta, ...(s.unique_key ? { unique_key: s.unique_key } : {}) },
+    config: {
+      enabled: true,
+      tags: s.tags,
+      meta: s.meta,
+      ...(s.unique_key ? { unique_key: s.unique_key } : {}),
+      ...(Object.keys(s.options).length ? { options: s.options } : {}),
+    },
   };
 }
 

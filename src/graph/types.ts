@@ -37,8 +37,8 @@ export interface LinkedNode {
   meta: Record<string, unknown>;
   columns: ColumnDoc[];
   config: NodeConfig;
-  /** parent unique_id → where the edge is written (for cycle reports). */
-  parents: Map<string, SourceLocation>;
+  /** parent unique_id → where the edge is written (for cycle reports); computed only when asked for. */
+  parents: Map<string, () => SourceLocation>;
   refs: string[];
   sources: [string, string][];
   /** context name → project-relative path. */

@@ -133,6 +133,12 @@ export interface ProviderSettings {
   backoff_max_ms: number;
   /** Extra HTTP headers (e.g. Azure's api-key, OpenRouter's HTTP-Referer). */
   headers?: Record<string, string>;
+  /**
+   * How the openai provider talks HTTP. `sdk`: the openai package's client. `direct`: the same protocol
+   * over Loom's keep-alive HTTP/1.1 client (plain http only; several times less CPU per call).
+   * `auto` (default): direct for http:// base URLs (local servers), sdk for https://.
+   */
+  transport?: 'auto' | 'sdk' | 'direct';
 }
 
 /** One row of the `llm_calls` table: every attempt, including retries, cache hits and refusals. */

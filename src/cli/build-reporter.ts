@@ -1,0 +1,103 @@
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import type { ManifestNode } from '../compile/manifest-types.js';
+import type { NodeResult, Reporter } from '../exec/types.js';
+import { clock, compact, dollars, seconds } from './format-numbers.js';
+
+const WIDTH = 64;
+
+/**
+ * dbt-style lines (`1 of 9 START ...`, `1 of 9 OK ...`) and, on a terminal, a progress bar per llm node while
+ * its rows are answered. Bars are drawn on stderr so piped stdout stays a clean log.
+ */
+export function terminalReporter(options: { color: boolean; bars: boolean }): Reporter & { stop(): void; line(text: string): void } {
+  const c = pc.createColors(options.color);
+  const multi = options.bars
+    ? new cliProgress.MultiBar(
+        {
+          format: `  {name} ${c.cyan('{bar}')} {value}/{total} rows | {eta_formatted} left`,
+          hideCursor: true,
+          clearOnComplete: true,
+          stopOnComplete: false,
+          stream: process.stderr,
+          barsize: 24,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const line = (text: string) => {
+    const out = `${c.dim(clock())}  ${text}`;
+    if (multi && bars.size) multi.log(`${out}\n`);
+    else process.stdout.write(`${out}\n`);
+  };
+  const dots = (left: string, right: string) => {
+    const visible = left.replace(/\x1b\[[0-9;]*m/g, '');
+    return `${left} ${c.dim('.'.repeat(Math.max(3, WIDTH - visible.length)))} ${right}`;
+  };
+  const what = (node: ManifestNode) => {
+    if (node.kind === 'source') return `source ${node.fqn.slice(1).join('.')}`;
+    if (node.kind === 'load') return `load ${node.name} → ${node.location?.path}`;
+    if (node.kind === 'sql') return `sql ${node.config.materialized === 'view' ? 'view' : 'table'} model ${node.name}`;
+    return `llm model ${node.name}`;
+  };
+  return {
+    line,
+    nodeStart(node, index, total) {
+      line(dots(`${index} of ${total} START ${what(node)}`, '[RUN]'));
+    },
+    nodeProgress(node, done, pending) {
+      if (!multi || pending === 0) return;
+      let bar = bars.get(node.unique_id);
+      if (!bar) {
+        bar = multi.create(pending, 0, { name: node.name });
+        bars.set(node.unique_id, bar);
+      }
+      bar.update(done);
+    },
+    nodeEnd(node, result, index, total) {
+      const bar = bars.get(node.unique_id);
+      if (bar && multi) {
+        multi.remove(bar);
+        bars.delete(node.unique_id);
+      }
+      const status = {
+        success: c.green('OK'),
+        partial: c.yellow('PARTIAL'),
+        error: c.red('ERROR'),
+        skipped: c.yellow('SKIP'),
+      }[result.status];
+      line(dots(`${index} of ${total} ${status} ${what(node)}`, `[${details(node, result)}]`));
+      if (result.message && result.status !== 'success') line(`  ${c.dim('↳')} ${result.message}`);
+      else if (result.message && node.kind === 'llm') line(`  ${c.dim('↳')} ${result.message}`);
+      if (result.evaluation && result.evaluation.evaluators.length) {
+        for (const e of result.evaluation.evaluators) {
+          if (!e.count) continue;
+          const stat = e.mean === null ? 'no scores' : `mean ${e.mean.toFixed(2)} ± ${(e.std ?? 0).toFixed(2)}, min ${(e.min ?? 0).toFixed(2)}, max ${(e.max ?? 0).toFixed(2)}`;
+          line(`  ${c.dim('↳')} ${e.evaluator}: pass ${(e.pass_rate * 100).toFixed(1)}% of ${e.count} (${stat}${e.errors ? `, ${e.errors} errors` : ''})`);
+        }
+      }
+    },
+    warn(message) {
+      line(`${c.yellow('warning')}: ${message}`);
+    },
+    stop() {
+      multi?.stop();
+    },
+  };
+}
+
+function details(node: ManifestNode, r: NodeResult): string {
+  if (r.status === 'skipped') return 'SKIP';
+  if (node.kind !== 'llm') return `${compact(r.rows)} rows in ${seconds(r.execution_time)}`;
+  const parts = [`${compact(r.rows)} rows`];
+  const answered = r.rows_passed + r.rows_quarantined + r.rows_skipped;
+  if (answered) parts.push(`${answered} new`);
+  if (r.rows_quarantined) parts.push(`${r.rows_quarantined} quarantined`);
+  if (r.rows_skipped) parts.push(`${r.rows_skipped} skipped`);
+  parts.push(`${r.llm_calls} calls`, `${r.cache_hits} cached`, `${compact(r.tokens_in + r.tokens_out)} tok`);
+  const cost = r.cost_evaluate_usd > 0 ? `${dollars(r.cost_usd)} (eval ${dollars(r.cost_evaluate_usd)})` : dollars(r.cost_usd);
+  parts.push(r.unpriced_models.length ? `${cost}+?` : cost);
+  return `${parts.join(', ')} in ${seconds(r.execution_time)}`;
+}

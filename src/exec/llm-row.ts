@@ -1,0 +1,161 @@
+import type { ValidateFunction } from 'ajv';
+import { evaluateRow } from '../evaluate/evaluate-row.js';
+import type { EvaluateBlock, EvaluatorResult, EvaluatorRuntime } from '../evaluate/types.js';
+import type { BudgetScope, CallContext, LlmService } from '../llm/service-types.js';
+import { LlmError, type ChatMessage, type CompletionRequest, type JsonSchema, type LlmParams } from '../llm/types.js';
+import type { EvaluationRow, FinishedRow } from '../warehouse/llm-table.js';
+import { parseAnswer, repairInstruction, type ParsedAnswer } from './answer.js';
+import type { PromptRenderer } from './prompt-renderer.js';
+
+/** Everything fixed for one node while its rows are processed. */
+export interface RowPlan {
+  runId: string;
+  nodeId: string;
+  llm: LlmService;
+  renderer: PromptRenderer;
+  params: LlmParams;
+  fallbackModels: string[];
+  outputSchema: JsonSchema | null;
+  schemaName: string;
+  validate: ValidateFunction | null;
+  evaluate: EvaluateBlock | null;
+  judge: LlmParams;
+  embeddingModel: string;
+  projectDir: string;
+  budgets: BudgetScope[];
+  readCache: boolean;
+}
+
+export interface PendingRow {
+  key: string;
+  inputHash: string;
+  /** The input row as JSON text, as read from the warehouse. */
+  row: string;
+}
+
+/** A row that could not be answered (provider error after retries): not recorded, so the next build tries it again. */
+export interface RowFailure {
+  key: string;
+  error: LlmError | Error;
+}
+
+export type RowOutcome = { finished: FinishedRow; results: EvaluatorResult[] | null } | { failed: RowFailure };
+
+/**
+ * One input row through the transform: render the prompt, ask (cache first), parse and validate the answer —
+ * with one repair request when it is not valid — then run the evaluators and the gate, and retry with the
+ * fallback model when the gate says so. Quality problems end in quarantine; provider failures are returned as
+ * failures (the row is retried next build).
+ */
+export async function processRow(plan: RowPlan, pending: PendingRow): Promise<RowOutcome> {
+  const row = JSON.parse(pending.row) as Record<string, unknown>;
+  let messages: ChatMessage[];
+  try {
+    messages = plan.renderer.messages(row);
+  } catch (e) {
+    return { failed: { key: pending.key, error: new Error(`cannot render the prompt for row ${pending.key}: ${(e as Error).message}`) } };
+  }
+  const prompt = messages[messages.length - 1].content;
+  const base = (model: string) => ({ ...plan.params, model });
+  const context = (stage: CallContext['stage']): CallContext => ({ run_id: plan.runId, node_id: plan.nodeId, row_key: pending.key, stage, budgets: plan.budgets });
+
+  try {
+    let attempt = await answer(plan, messages, base(plan.params.model), plan.fallbackModels, context);
+    let evaluation = await judge(plan, attempt.parsed, row, prompt, pending.key);
+    const failing = () => !attempt.parsed.ok || (evaluation !== null && !evaluation.decision.passed);
+    const fallbackModel = plan.evaluate?.on_failure === 'fallback' ? plan.evaluate.fallback_model : undefined;
+    if (fallbackModel && failing()) {
+      const first = attempt.parsed.ok ? evaluation!.decision.reason : attempt.parsed.error;
+      attempt = await answer(plan, messages, base(fallbackModel), [], context);
+      evaluation = await judge(plan, attempt.parsed, row, prompt, pending.key);
+      const note = ` (after fallback to ${fallbackModel}; first answer: ${first})`;
+      if (!attempt.parsed.ok) attempt.parsed = { ok: false, error: attempt.parsed.error + note };
+      else if (evaluation && !evaluation.decision.passed) evaluation.decision.reason += note;
+    }
+    const finished: FinishedRow = {
+      key: pending.key,
+      inputHash: pending.inputHash,
+      row: pending.row,
+      disposition: 'passed',
+      output: attempt.parsed.ok ? JSON.stringify(attempt.parsed.value) : null,
+      model: attempt.model,
+      reason: null,
+      scores: null,
+      prompt,
+      evaluations: [],
+    };
+    if (!attempt.parsed.ok) {
+      finished.disposition = 'quarantined';
+      finished.reason = attempt.parsed.error;
+      finished.output = JSON.stringify(attempt.content);
+    } else if (evaluation) {
+      finished.evaluations = evaluation.results.map(toEvaluationRow);
+      finished.scores = JSON.stringify(Object.fromEntries(evaluation.results.map((r) => [r.evaluator, r.score])));
+      if (!evaluation.decision.passed) {
+        finished.disposition = plan.evaluate!.on_failure === 'skip' ? 'skipped' : 'quarantined';
+        finished.reason = evaluation.decision.reason;
+      }
+    }
+    return { finished, results: evaluation?.results ?? null };
+  } catch (e) {
+    return { failed: { key: pending.key, error: e as Error } };
+  }
+}
+
+interface Attempt {
+  content: string;
+  parsed: ParsedAnswer;
+  model: string;
+}
+
+async function answer(
+  plan: RowPlan,
+  messages: ChatMessage[],
+  params: LlmParams,
+  fallbacks: string[],
+  context: (stage: CallContext['stage']) => CallContext,
+): Promise<Attempt> {
+  const request: CompletionRequest = { params, messages, ...(plan.outputSchema ? { output_schema: plan.outputSchema, schema_name: plan.schemaName } : {}) };
+  const first = await plan.llm.complete(request, context('transform'), { fallback_models: fallbacks, read_cache: plan.readCache });
+  const parsed = parseAnswer(first.response.content, plan.validate);
+  if (parsed.ok) return { content: first.response.content, parsed, model: first.model };
+  const repair: CompletionRequest = {
+    ...request,
+    params: { ...params, model: first.model },
+    messages: [...messages, { role: 'assistant', content: first.response.content }, { role: 'user', content: repairInstruction(parsed.error) }],
+  };
+  const second = await plan.llm.complete(repair, context('repair'), { read_cache: plan.readCache });
+  const reparsed = parseAnswer(second.response.content, plan.validate);
+  if (reparsed.ok) return { content: second.response.content, parsed: reparsed, model: second.model };
+  return { content: second.response.content, parsed: { ok: false, error: `${reparsed.error} (after one repair request)` }, model: second.model };
+}
+
+async function judge(plan: RowPlan, parsed: ParsedAnswer, row: Record<string, unknown>, prompt: string, key: string) {
+  if (!plan.evaluate || plan.evaluate.specs.length === 0 || !parsed.ok) return null;
+  const runtime: EvaluatorRuntime = {
+    llm: plan.llm,
+    call: { run_id: plan.runId, node_id: plan.nodeId, row_key: key, stage: 'evaluate', budgets: plan.budgets },
+    judge_params: plan.judge,
+    embedding_model: plan.embeddingModel,
+    project_dir: plan.projectDir,
+    read_cache: plan.readCache,
+  };
+  return evaluateRow(plan.evaluate.specs, plan.evaluate.gate, { output: parsed.value, input: row, prompt, row_key: key }, runtime);
+}
+
+function toEvaluationRow(r: EvaluatorResult): EvaluationRow {
+  return {
+    evaluator: r.evaluator,
+    type: r.type,
+    score: r.score,
+    passed: r.passed,
+    threshold: r.threshold,
+    weight: r.weight,
+    explanation: r.explanation,
+    cost_usd: r.cost_usd,
+    error: r.error ?? null,
+    details: r.details ? JSON.stringify(r.details) : null,
+  };
+}
+
+export { LlmError };

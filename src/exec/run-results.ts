@@ -1,0 +1,49 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GitInfo } from '../compile/manifest-types.js';
+import type { NodeResult } from './types.js';
+
+export const RUN_RESULTS_SCHEMA_VERSION = 'https://loom.dev/schemas/run-results/v1.json';
+
+export interface RunResults {
+  metadata: {
+    loom_schema_version: string;
+    loom_version: string;
+    generated_at: string;
+    invocation_id: string;
+    run_id: string;
+    target_name: string;
+    offline: boolean;
+    git: GitInfo | null;
+  };
+  elapsed_time: number;
+  args: Record<string, unknown>;
+  status: 'success' | 'error' | 'partial';
+  totals: { rows: number; llm_calls: number; cache_hits: number; tokens_in: number; tokens_out: number; cost_usd: number };
+  results: NodeResult[];
+}
+
+/** A run's overall status: error if any node errored, partial if any ended partial, else success. */
+export function runStatus(results: readonly NodeResult[]): RunResults['status'] {
+  if (results.some((r) => r.status === 'error')) return 'error';
+  if (results.some((r) => r.status === 'partial' || r.status === 'skipped')) return 'partial';
+  return 'success';
+}
+
+export function totalsOf(results: readonly NodeResult[]): RunResults['totals'] {
+  const sum = (f: (r: NodeResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  return {
+    rows: sum((r) => r.rows),
+    llm_calls: sum((r) => r.llm_calls),
+    cache_hits: sum((r) => r.cache_hits),
+    tokens_in: sum((r) => r.tokens_in),
+    tokens_out: sum((r) => r.tokens_out),
+    cost_usd: Math.round(sum((r) => r.cost_usd) * 1e9) / 1e9,
+  };
+}
+
+export function writeRunResults(projectDir: string, targetPath: string, results: RunResults): void {
+  const dir = join(projectDir, targetPath);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run_results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}

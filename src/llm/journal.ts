@@ -1,0 +1,124 @@
+/**
+ * The crash journal: every answer that came over the network (and the call records that paid for it) is
+ * appended to an NDJSON file with a synchronous write before the caller sees it, so `kill -9` never loses
+ * an answer already paid for. Segments are deleted once the stores hold their contents; leftovers are
+ * loaded into the stores by `replayJournals` at the start of the next build.
+ *
+ * Files: `<dir>/<run_id>.<pid>-<instance>.<segment>.ndjson` (several services or processes never share one).
+ */
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { CacheEntry, CacheStore, CallRecorder } from './service-types.js';
+import type { CallRecord } from './types.js';
+
+export interface JournalLine {
+  entry?: CacheEntry;
+  records?: CallRecord[];
+}
+
+let instances = 0;
+
+export class Journal {
+  private fd: number | null = null;
+  private segment = 0;
+  private readonly stem: string;
+
+  constructor(
+    private readonly dir: string,
+    runId: string,
+  ) {
+    this.stem = `${runId.replace(/[^A-Za-z0-9_.-]/g, '_')}.${process.pid}-${++instances}`;
+  }
+
+  private currentPath(): string {
+    return path.join(this.dir, `${this.stem}.${this.segment}.ndjson`);
+  }
+
+  /** Appends one line synchronously (the data is in the OS before this returns). */
+  append(entry: CacheEntry | null, records: readonly CallRecord[]): void {
+    if (this.fd === null) {
+      mkdirSync(this.dir, { recursive: true });
+      this.fd = openSync(this.currentPath(), 'a');
+    }
+    const line: JournalLine = records.length > 0 ? { records: records as CallRecord[] } : {};
+    if (entry) line.entry = entry;
+    writeSync(this.fd, JSON.stringify(line) + '\n');
+  }
+
+  /**
+   * Closes the current segment and starts a new one on the next append. Returns the closed segment's path
+   * (delete it with `discard` once the stores hold what it contains), or null when nothing was written.
+   */
+  rotate(): string | null {
+    if (this.fd === null) return null;
+    closeSync(this.fd);
+    this.fd = null;
+    const closed = this.currentPath();
+    this.segment++;
+    return closed;
+  }
+
+  discard(segmentPath: string): void {
+    try {
+      unlinkSync(segmentPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  /** Closes the file; its contents stay on disk for replay unless discarded. */
+  close(): string | null {
+    return this.rotate();
+  }
+}
+
+export interface ReplayResult {
+  files: number;
+  entries: number;
+  records: number;
+  /** Lines that could not be parsed (a write cut short by the crash). */
+  skipped_lines: number;
+}
+
+const REPLAY_CHUNK = 1000;
+
+/**
+ * Loads every leftover journal in `dir` into the stores, then deletes it. Stores must tolerate seeing an
+ * entry or record twice (a crash between the store write and the delete): upsert by cache_key / call_id.
+ */
+export async function replayJournals(dir: string, cache: CacheStore, recorder: CallRecorder): Promise<ReplayResult> {
+  const result: ReplayResult = { files: 0, entries: 0, records: 0, skipped_lines: 0 };
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.ndjson')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw err;
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const entries = new Map<string, CacheEntry>();
+    const records = new Map<string, CallRecord>();
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      let parsed: JournalLine;
+      try {
+        parsed = JSON.parse(line) as JournalLine;
+      } catch {
+        result.skipped_lines++;
+        continue;
+      }
+      if (parsed.entry && typeof parsed.entry.cache_key === 'string') entries.set(parsed.entry.cache_key, parsed.entry);
+      for (const r of parsed.records ?? []) if (r && typeof r.call_id === 'string') records.set(r.call_id, r);
+    }
+    const entryList = [...entries.values()];
+    for (let i = 0; i < entryList.length; i += REPLAY_CHUNK) await cache.putMany(entryList.slice(i, i + REPLAY_CHUNK));
+    const recordList = [...records.values()];
+    for (let i = 0; i < recordList.length; i += REPLAY_CHUNK) await recorder.recordMany(recordList.slice(i, i + REPLAY_CHUNK));
+    unlinkSync(file);
+    result.files++;
+    result.entries += entryList.length;
+    result.records += recordList.length;
+  }
+  return result;
+}

@@ -1,0 +1,137 @@
+/**
+ * Buffers fresh cache entries and call records and writes them to their stores in batches (every
+ * `flushEvery` items or `flushIntervalMs`, and on `flush()`), journaling network answers synchronously
+ * first. A failed store write keeps the data queued (and its journal segments on disk) for the next try.
+ */
+import type { CacheLookup } from './cache-lookup.js';
+import { Journal } from './journal.js';
+import type { CacheEntry, CacheStore, CallRecorder } from './service-types.js';
+import type { CallRecord } from './types.js';
+
+export interface WriteBufferOptions {
+  cache: CacheStore;
+  recorder: CallRecorder;
+  lookup: CacheLookup;
+  /** No journal when undefined. */
+  journalDir?: string;
+  flushEvery: number;
+  flushIntervalMs: number;
+  /** Told about background flush failures (the data stays queued and is retried). */
+  onError?: (error: unknown) => void;
+}
+
+export class WriteBuffer {
+  private entries: CacheEntry[] = [];
+  private records: CallRecord[] = [];
+  private readonly journals = new Map<string, Journal>();
+  private unconfirmedSegments: Array<{ journal: Journal; path: string }> = [];
+  private chain: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: WriteBufferOptions) {}
+
+  get pending(): number {
+    return this.entries.length + this.records.length;
+  }
+
+  /** A network answer: journaled synchronously, then buffered. */
+  addAnswer(runId: string, entry: CacheEntry | null, records: readonly CallRecord[]): void {
+    if (this.options.journalDir !== undefined) this.journal(runId).append(entry, records);
+    if (entry) {
+      this.entries.push(entry);
+      this.options.lookup.remember(entry);
+    }
+    for (const r of records) this.records.push(r);
+    this.scheduleFlush();
+  }
+
+  /** Records that cost nothing (cache hits, refusals): buffered, not journaled. */
+  addRecords(records: readonly CallRecord[]): void {
+    for (const r of records) this.records.push(r);
+    this.scheduleFlush();
+  }
+
+  /** Resolves when the buffers are far enough behind that callers should wait (store slower than calls). */
+  backpressure(): Promise<void> | null {
+    return this.pending > this.options.flushEvery * 20 ? this.chain : null;
+  }
+
+  /** Writes everything buffered so far; throws if the stores refuse it (the data stays queued). */
+  flush(): Promise<void> {
+    const run = this.chain.then(() => this.writeOnce());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Flushes and closes journal files. */
+  async close(): Promise<void> {
+    await this.flush();
+    for (const journal of this.journals.values()) {
+      const closed = journal.close();
+      if (closed) journal.discard(closed);
+    }
+    this.journals.clear();
+  }
+
+  private journal(runId: string): Journal {
+    let journal = this.journals.get(runId);
+    if (!journal) {
+      journal = new Journal(this.options.journalDir!, runId);
+      this.journals.set(runId, journal);
+    }
+    return journal;
+  }
+
+  private scheduleFlush(): void {
+    if (this.pending >= this.options.flushEvery) {
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        this.flush().then(
+          () => undefined,
+          (err) => this.options.onError?.(err),
+        );
+      }
+    } else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush().catch((err) => this.options.onError?.(err));
+      }, this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private async writeOnce(): Promise<void> {
+    this.flushQueued = false;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const entries = this.entries;
+    const records = this.records;
+    this.entries = [];
+    this.records = [];
+    for (const journal of this.journals.values()) {
+      const closed = journal.rotate();
+      if (closed) this.unconfirmedSegments.push({ journal, path: closed });
+    }
+    const segments = this.unconfirmedSegments;
+    if (entries.length === 0 && records.length === 0 && segments.length === 0) return;
+    try {
+      if (entries.length > 0) await this.options.cache.putMany(entries);
+    } catch (err) {
+      this.entries = entries.concat(this.entries);
+      this.records = records.concat(this.records);
+      throw err;
+    }
+    try {
+      if (records.length > 0) await this.options.recorder.recordMany(records);
+    } catch (err) {
+      this.records = records.concat(this.records);
+      throw err;
+    }
+    this.unconfirmedSegments = [];
+    for (const s of segments) s.journal.discard(s.path);
+    this.options.lookup.forget(entries.map((e) => e.cache_key));
+  }
+}

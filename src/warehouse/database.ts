@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTimestampTZValue,
+  JsonDuckDBValueConverter,
+  type DuckDBResult,
+} from '@duckdb/node-api';
+import { error, UserError } from '../diagnostics/diagnostic.js';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * One DuckDB connection with a serial queue: DuckDB runs one statement at a time per connection, and callers on
+ * the event loop (the LLM cache, node writers) must not interleave statements inside each other's transactions.
+ */
+export class Connection {
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(readonly raw: DuckDBConnection) {}
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  run(sql: string, values?: unknown[]): Promise<void> {
+    return this.enqueue(async () => {
+      await this.raw.run(sql, values as never);
+    });
+  }
+
+  /** Rows as JSON-compatible objects (BIGINT → number when safe, dates → ISO strings). */
+  all<T extends Row = Row>(sql: string, values?: unknown[]): Promise<T[]> {
+    return this.enqueue(async () => {
+      const reader = await this.raw.runAndReadAll(sql, values as never);
+      return numbersFor(reader.columnTypes(), reader.deduplicatedColumnNames(), reader.getRowObjectsJson()) as T[];
+    });
+  }
+
+  /** Runs `work` inside BEGIN/COMMIT (ROLLBACK on error), holding the queue so nothing else interleaves. */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      await this.raw.run('BEGIN TRANSACTION');
+      try {
+        const result = await work(new Transaction(this.raw));
+        await this.raw.run('COMMIT');
+        return result;
+      } catch (e) {
+        await this.raw.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /** Appends rows with a DuckDB appender (the fast path for bulk inserts); `fill` appends one row's values. */
+  append<T>(schema: string, table: string, rows: readonly T[], fill: (appender: DuckDBAppender, row: T) => void): Promise<void> {
+    if (!rows.length) return Promise.resolve();
+    return this.enqueue(async () => {
+      const appender = await createAppender(this.raw, schema, table);
+      try {
+        for (const row of rows) {
+          fill(appender, row);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    });
+  }
+
+  /**
+   * Streams a query's rows in chunks (about 2,048 rows each) without materializing the result. The queue is
+   * held until the stream ends, so use a connection of its own for long reads.
+   */
+  async *stream(sql: string, values?: unknown[]): AsyncGenerator<Row[]> {
+    let release!: () => void;
+    let result!: DuckDBResult;
+    const held = new Promise<void>((r) => (release = r));
+    await this.enqueue(async () => {
+      result = await this.raw.stream(sql, values as never);
+    });
+    const previous = this.queue;
+    this.queue = previous.then(() => held);
+    try {
+      const names = result.deduplicatedColumnNames();
+      const types = result.columnTypes();
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const rows = chunk.convertRows(JsonDuckDBValueConverter).map((values) => {
+          const row: Record<string, unknown> = {};
+          for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+          return row;
+        });
+        yield numbersFor(types, names, rows);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  close(): void {
+    this.raw.closeSync();
+  }
+}
+
+export class Transaction {
+  constructor(private readonly raw: DuckDBConnection) {}
+  async run(sql: string, values?: unknown[] | Record<string, unknown>): Promise<number> {
+    const result = await this.raw.run(sql, values as never);
+    return result.rowsChanged;
+  }
+  async all<T extends Row = Row>(sql: string, values?: unknown[]): Promise<T[]> {
+    const reader = await this.raw.runAndReadAll(sql, values as never);
+    return numbersFor(reader.columnTypes(), reader.deduplicatedColumnNames(), reader.getRowObjectsJson()) as T[];
+  }
+  async append<T>(schema: string, table: string, rows: readonly T[], fill: (appender: DuckDBAppender, row: T) => void): Promise<void> {
+    if (!rows.length) return;
+    const appender = await createAppender(this.raw, schema, table);
+    try {
+      for (const row of rows) {
+        fill(appender, row);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+}
+
+/** Schema `temp` means the connection's temporary tables (catalog temp, schema main). */
+function createAppender(raw: DuckDBConnection, schema: string, table: string): Promise<DuckDBAppender> {
+  return schema === 'temp' ? raw.createAppender(table, 'main', 'temp') : raw.createAppender(table, schema);
+}
+
+const WIDE_INTEGERS = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
+
+/** getRowObjectsJson gives 64-bit integers as strings; numbers that fit are more useful to everyone downstream. */
+function numbersFor(types: readonly { toString(): string }[], names: readonly string[], rows: Record<string, unknown>[]): Row[] {
+  const wide = names.filter((_, i) => WIDE_INTEGERS.has(String(types[i])));
+  if (!wide.length) return rows;
+  for (const row of rows) {
+    for (const name of wide) {
+      const v = row[name];
+      if (typeof v === 'string') {
+        const n = Number(v);
+        if (Number.isSafeInteger(n)) row[name] = n;
+      }
+    }
+  }
+  return rows;
+}
+
+export function timestamp(date: Date = new Date()): DuckDBTimestampTZValue {
+  return new DuckDBTimestampTZValue(BigInt(date.getTime()) * 1000n);
+}
+
+export function appendNullable(appender: DuckDBAppender, value: string | null | undefined): void {
+  if (value === null || value === undefined) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+export function appendNumber(appender: DuckDBAppender, value: number | null | undefined): void {
+  if (value === null || value === undefined || !Number.isFinite(value)) appender.appendNull();
+  else appender.appendDouble(value);
+}
+
+/** Opens (creating if needed) the warehouse file; a second process gets a clear error instead of a corrupt file. */
+export async function openInstance(path: string): Promise<DuckDBInstance> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  try {
+    return await DuckDBInstance.create(path, { threads: '2' });
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    if (/lock/i.test(message)) {
+      const pid = /PID (\d+)/.exec(message)?.[1];
+      throw new UserError(
+        error(
+          'LOOM201',
+          `the warehouse ${path} is in use by another process${pid ? ` (pid ${pid})` : ''}: only one loom build or run can write to it at a time. Wait for it to finish, or stop it and run again.`,
+        ),
+      );
+    }
+    throw new UserError(error('LOOM202', `cannot open the warehouse ${path}: ${message.split('\n')[0]}`));
+  }
+}
+
+export { DuckDBAppender };

@@ -1,0 +1,85 @@
+import type { CacheEntry, CacheStore, CallRecorder } from '../llm/service-types.js';
+import type { CallRecord } from '../llm/types.js';
+import { appendNullable, appendNumber, timestamp, type Connection } from './database.js';
+
+const HEX = /^[0-9a-f]+$/;
+
+/** The LLM cache in `loom.llm_cache`: bulk lookups by primary key, inserts that ignore keys already present. */
+export function warehouseCacheStore(connection: Connection): CacheStore {
+  let staged = false;
+  return {
+    async getMany(keys) {
+      const found = new Map<string, CacheEntry>();
+      const wanted = [...new Set(keys)].filter((k) => HEX.test(k));
+      for (let i = 0; i < wanted.length; i += 2000) {
+        const list = wanted
+          .slice(i, i + 2000)
+          .map((k) => `'${k}'`)
+          .join(',');
+        const rows = await connection.all<{ cache_key: string; kind: string; provider: string; model: string; response: string; created_at: string }>(
+          `select cache_key, kind, provider, model, response::varchar as response, created_at::varchar as created_at from loom.llm_cache where cache_key in (${list})`,
+        );
+        for (const r of rows) {
+          found.set(r.cache_key, {
+            cache_key: r.cache_key,
+            kind: r.kind as CacheEntry['kind'],
+            provider: r.provider,
+            model: r.model,
+            response: JSON.parse(r.response),
+            created_at: r.created_at,
+          });
+        }
+      }
+      return found;
+    },
+    async putMany(entries) {
+      if (!entries.length) return;
+      if (!staged) {
+        await connection.run('create temp table if not exists cache_stage as select * from loom.llm_cache limit 0');
+        staged = true;
+      }
+      await connection.transaction(async (tx) => {
+        await tx.append('temp', 'cache_stage', entries, (a, e) => {
+          a.appendVarchar(e.cache_key);
+          a.appendVarchar(e.kind);
+          a.appendVarchar(e.provider);
+          a.appendVarchar(e.model);
+          a.appendVarchar(JSON.stringify(e.response));
+          a.appendValue(timestamp(new Date(e.created_at)));
+        });
+        await tx.run('insert or ignore into loom.llm_cache select distinct on (cache_key) * from cache_stage');
+        await tx.run('delete from cache_stage');
+      });
+    },
+  };
+}
+
+/** Every attempt, cache hit and refusal, appended to `loom.llm_calls`. */
+export function warehouseCallRecorder(connection: Connection): CallRecorder {
+  return {
+    async recordMany(records: readonly CallRecord[]) {
+      await connection.append('loom', 'llm_calls', records, (a, r) => {
+        a.appendVarchar(r.call_id);
+        a.appendVarchar(r.run_id);
+        a.appendVarchar(r.node_id);
+        appendNullable(a, r.row_key);
+        a.appendVarchar(r.stage);
+        appendNullable(a, r.evaluator);
+        a.appendVarchar(r.cache_key);
+        a.appendVarchar(r.provider);
+        a.appendVarchar(r.model);
+        a.appendInteger(r.attempt);
+        a.appendVarchar(r.status);
+        if (r.http_status === null) a.appendNull();
+        else a.appendInteger(r.http_status);
+        a.appendBigInt(BigInt(r.tokens_in));
+        a.appendBigInt(BigInt(r.tokens_out));
+        a.appendBigInt(BigInt(r.tokens_cached));
+        appendNumber(a, r.cost_usd);
+        appendNumber(a, r.latency_ms);
+        appendNullable(a, r.error);
+        a.appendValue(timestamp(new Date(r.started_at)));
+      });
+    },
+  };
+}

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { quoteIdent, quoteString } from '../compile/relations.js';
+import type { JsonSchema } from '../llm/types.js';
+import { appendNullable, type Connection, type Transaction } from './database.js';
+
+export interface Column {
+  name: string;
+  type: string;
+}
+
+/** Loom's columns on every llm model table: the row's key, what produced it, and when. */
+export const LOOM_COLUMNS: Column[] = [
+  { name: '_loom_key', type: 'VARCHAR' },
+  { name: '_loom_input_hash', type: 'VARCHAR' },
+  { name: '_loom_fingerprint', type: 'VARCHAR' },
+  { name: '_loom_prompt_version', type: 'VARCHAR' },
+  { name: '_loom_model', type: 'VARCHAR' },
+  { name: '_loom_run_id', type: 'VARCHAR' },
+  { name: '_loom_commit', type: 'VARCHAR' },
+  { name: '_loom_updated_at', type: 'TIMESTAMPTZ' },
+];
+export const isLoomColumn = (name: string): boolean => name.startsWith('_loom_');
+
+/** The shape of one llm model's table. */
+export interface LlmTableSpec {
+  nodeId: string;
+  /** Quoted relation, e.g. "main"."review_sentiment". */
+  relation: string;
+  schema: string;
+  table: string;
+  /** The input relation rows come from. */
+  input: string;
+  /** Input columns (Loom's own excluded) with their DuckDB types. */
+  inputColumns: Column[];
+  keyColumn: string | null;
+  /** Input columns copied into the table (the key column first when there is one). */
+  copied: Column[];
+  outputs: Column[];
+}
+
+/** DuckDB type for one property of an output schema: scalars map to columns, anything nested is JSON. */
+export function columnTypeOf(schema: unknown): string {
+  const s = (schema ?? {}) as JsonSchema;
+  let type = s.type as string | string[] | undefined;
+  if (Array.isArray(type)) {
+    const nonNull = type.filter((t) => t !== 'null');
+    type = nonNull.length === 1 ? nonNull[0] : undefined;
+  }
+  if (type === undefined) {
+    const values = (s.enum as unknown[] | undefined) ?? (s.const !== undefined ? [s.const] : undefined);
+    if (values && values.every((v) => typeof v === 'string')) type = 'string';
+    else if (values && values.every((v) => typeof v === 'number')) type = 'number';
+  }
+  switch (type) {
+    case 'string':
+      return 'VARCHAR';
+    case 'integer':
+      return 'BIGINT';
+    case 'number':
+      return 'DOUBLE';
+    case 'boolean':
+      return 'BOOLEAN';
+    default:
+      return 'JSON';
+  }
+}
+
+/** Output columns of an llm model: one per property of its output schema, or a single `output` for free text. */
+export function outputColumns(schema: JsonSchema | null): Column[] {
+  if (!schema) return [{ name: 'output', type: 'VARCHAR' }];
+  const props = (schema.properties ?? {}) as Record<string, unknown>;
+  return Object.entries(props).map(([name, prop]) => ({ name, type: columnTypeOf(prop) }));
+}
+
+export async function describeRelation(connection: Connection, relation: string): Promise<Column[]> {
+  const rows = await connection.all<{ column_name: string; column_type: string }>(`describe select * from ${relation}`);
+  return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+}
+
+export function tableColumns(spec: LlmTableSpec): Column[] {
+  return [...spec.copied, ...spec.outputs, ...LOOM_COLUMNS];
+}
+
+export function tableSignature(spec: LlmTableSpec): string {
+  return createHash('sha256').update(JSON.stringify(tableColumns(spec))).digest('hex');
+}
+
+/** Creates the table, or recreates it when its columns changed (its rows are then rebuilt from the cache). */
+export async function ensureLlmTable(connection: Connection, spec: LlmTableSpec): Promise<'kept' | 'created'> {
+  const signature = tableSignature(spec);
+  const state = await connection.all<{ table_signature: string }>('select table_signature from loom.node_state where unique_id = ?', [spec.nodeId]);
+  const exists = await connection.all(`select 1 from information_schema.tables where table_schema = ? and table_name = ?`, [spec.schema, spec.table]);
+  if (exists.length && state[0]?.table_signature === signature) return 'kept';
+  const columns = tableColumns(spec)
+    .map((c) => `${quoteIdent(c.name)} ${c.type}`)
+    .join(', ');
+  await connection.transaction(async (tx) => {
+    await tx.run(`create schema if not exists ${quoteIdent(spec.schema)}`);
+    await tx.run(`drop view if exists ${spec.relation}`);
+    await tx.run(`create or replace table ${spec.relation} (${columns})`);
+    await tx.run(`delete from loom.quarantine where node_id = ?`, [spec.nodeId]);
+    await tx.run(
+      `insert or replace into loom.node_state (unique_id, data_fingerprint, table_signature, run_id, updated_at) values (?, null, ?, null, now())`,
+      [spec.nodeId, signature],
+    );
+  });
+  return 'created';
+}
+
+/** SQL for the key of an input row: the unique_key column as text, or the row's content hash without one. */
+function keyExpression(spec: LlmTableSpec, alias: string): string {
+  return spec.keyColumn ? `cast(${alias}.${quoteIdent(spec.keyColumn)} as varchar)` : `md5(to_json(${alias}))`;
+}
+
+/** The input as (key, hash, row JSON), Loom's own columns left out so re-runs upstream do not change hashes. */
+function inputCte(spec: LlmTableSpec): string {
+  const cols = spec.inputColumns.map((c) => quoteIdent(c.name)).join(', ');
+  return `input as (
+    select ${keyExpression(spec, 'x')} as _loom_key, md5(to_json(x)) as _loom_input_hash, to_json(x)::varchar as _loom_row
+    from (select ${cols} from ${spec.input}) x
+  )`;
+}
+
+/** Input keys that appear more than once (up to 5), with their counts. */
+export async function duplicateKeys(connection: Connection, spec: LlmTableSpec): Promise<{ key: string; n: number }[]> {
+  if (!spec.keyColumn) return [];
+  return connection.all<{ key: string; n: number }>(
+    `select cast(${quoteIdent(spec.keyColumn)} as varchar) as key, count(*) as n from ${spec.input} group by 1 having count(*) > 1 order by n desc, key limit 5`,
+  );
+}
+
+export async function nullKeys(connection: Connection, spec: LlmTableSpec): Promise<number> {
+  if (!spec.keyColumn) return 0;
+  const rows = await connection.all<{ n: number }>(`select count(*) as n from ${spec.input} where ${quoteIdent(spec.keyColumn)} is null`);
+  return rows[0]?.n ?? 0;
+}
+
+/** Removes outputs and quarantined rows whose input row no longer exists; returns how many outputs went. */
+export async function deleteVanishedRows(connection: Connection, spec: LlmTableSpec): Promise<number> {
+  return connection.transaction(async (tx) => {
+    const keys = `select ${keyExpression(spec, 'x')} from (select ${spec.inputColumns.map((c) => quoteIdent(c.name)).join(', ')} from ${spec.input}) x`;
+    const deleted = await tx.run(`delete from ${spec.relation} where _loom_key not in (${keys})`);
+    await tx.run(`delete from loom.quarantine where node_id = ? and row_key not in (${keys})`, [spec.nodeId]);
+    return deleted;
+  });
+}
+
+export async function countRows(connection: Connection, relation: string, where = ''): Promise<number> {
+  const rows = await connection.all<{ n: number }>(`select count(*) as n from ${relation} ${where}`);
+  return rows[0]?.n ?? 0;
+}
+
+/** The input rows that have no output (or quarantine record) for their current content under this fingerprint. */
+export function pendingRowsSql(spec: LlmTableSpec, fingerprint: string, onlyKeys?: readonly string[]): string {
+  const fp = quoteString(fingerprint);
+  const keyFilter = onlyKeys ? `where i._loom_key in (${onlyKeys.map(quoteString).join(', ')})` : '';
+  return `with ${inputCte(spec)}
+    select i._loom_key, i._loom_input_hash, i._loom_row from input i
+    anti join (select _loom_key, _loom_input_hash from ${spec.relation} where _loom_fingerprint = ${fp}) o
+      on o._loom_key = i._loom_key and o._loom_input_hash = i._loom_input_hash
+    anti join (select row_key, input_hash from loom.quarantine where node_id = ${quoteString(spec.nodeId)} and data_fingerprint = ${fp}) q
+      on q.row_key = i._loom_key and q.input_hash = i._loom_input_hash
+    ${keyFilter}
+    order by i._loom_key`;
+}
+
+/** One finished input row, ready to be written. */
+export interface FinishedRow {
+  key: string;
+  inputHash: string;
+  /** The input row as JSON text (as read). */
+  row: string;
+  disposition: 'passed' | 'quarantined' | 'skipped';
+  /** The parsed answer as JSON text; null when there is none (the answer was not valid JSON). */
+  output: string | null;
+  model: string;
+  reason: string | null;
+  /** Evaluator name → score, as JSON text. */
+  scores: string | null;
+  prompt: string;
+  evaluations: EvaluationRow[];
+}
+
+export interface EvaluationRow {
+  evaluator: string;
+  type: string;
+  score: number;
+  passed: boolean;
+  threshold: number;
+  weight: number;
+  explanation: string;
+  cost_usd: number | null;
+  error: string | null;
+  details: string | null;
+}
+
+export interface BatchContext {
+  runId: string;
+  commit: string | null;
+  fingerprint: string;
+  promptVersion: string;
+  contextVersions: string;
+  inputNode: string;
+}
+
+/**
+ * Writes a batch of finished rows in one transaction: passed rows replace any older output of the same key,
+ * failed rows replace any older quarantine record, and each row's lineage and evaluations are recorded.
+ * A build killed mid-batch leaves the warehouse as it was before the batch (DuckDB's WAL discards it).
+ */
+export async function writeBatch(connection: Connection, spec: LlmTableSpec, rows: readonly FinishedRow[], ctx: BatchContext): Promise<void> {
+  if (!rows.length) return;
+  await connection.run(`create temp table if not exists row_stage (
+      key varchar, input_hash varchar, row_json varchar, disposition varchar, output_json varchar, model varchar,
+      reason varchar, scores varchar, prompt varchar)`);
+  await connection.run(`create temp table if not exists eval_stage (
+      key varchar, evaluator varchar, type varchar, score double, passed boolean, threshold double, weight double,
+      explanation varchar, cost_usd double, error varchar, details varchar)`);
+  await connection.transaction(async (tx) => {
+    await tx.run('delete from row_stage');
+    await tx.run('delete from eval_stage');
+    await tx.append('temp', 'row_stage', rows, (a, r) => {
+      a.appendVarchar(r.key);
+      a.appendVarchar(r.inputHash);
+      a.appendVarchar(r.row);
+      a.appendVarchar(r.disposition);
+      appendNullable(a, r.output);
+      a.appendVarchar(r.model);
+      appendNullable(a, r.reason);
+      appendNullable(a, r.scores);
+      a.appendVarchar(r.prompt);
+    });
+    const evals = rows.flatMap((r) => r.evaluations.map((e) => ({ key: r.key, ...e })));
+    await tx.append('temp', 'eval_stage', evals, (a, e) => {
+      a.appendVarchar(e.key);
+      a.appendVarchar(e.evaluator);
+      a.appendVarchar(e.type);
+      a.appendDouble(Number.isFinite(e.score) ? e.score : 0);
+      a.appendBoolean(e.passed);
+      a.appendDouble(e.threshold);
+      a.appendDouble(e.weight);
+      a.appendVarchar(e.explanation);
+      if (e.cost_usd === null) a.appendNull();
+      else a.appendDouble(e.cost_usd);
+      appendNullable(a, e.error);
+      appendNullable(a, e.details);
+    });
+    await tx.run(`delete from ${spec.relation} where _loom_key in (select key from row_stage)`);
+    await tx.run(`delete from loom.quarantine where node_id = ? and row_key in (select key from row_stage)`, [spec.nodeId]);
+    const copied = spec.copied.map((c) => `${extract('s.row_json', c)} as ${quoteIdent(c.name)}`);
+    const outputs = spec.outputs.map((c) =>
+      spec.outputs.length === 1 && c.name === 'output' && spec.outputs[0].type === 'VARCHAR'
+        ? `s.output_json::json ->> '$' as ${quoteIdent(c.name)}`
+        : `${extract('s.output_json', c)} as ${quoteIdent(c.name)}`,
+    );
+    await tx.run(
+      `insert into ${spec.relation} select ${[...copied, ...outputs].join(', ')},
+         s.key, s.input_hash, $fingerprint, $prompt_version, s.model, $run_id, $git_commit, now()
+       from row_stage s where s.disposition = 'passed'`,
+      { fingerprint: ctx.fingerprint, prompt_version: ctx.promptVersion, run_id: ctx.runId, git_commit: ctx.commit },
+    );
+    await tx.run(
+      `insert into loom.quarantine select $node_id, s.key, s.disposition, s.input_hash, $fingerprint, $run_id, $git_commit, s.reason,
+         s.scores::json, s.output_json::json, s.row_json::json, s.prompt, s.model, now()
+       from row_stage s where s.disposition <> 'passed'`,
+      { node_id: spec.nodeId, fingerprint: ctx.fingerprint, run_id: ctx.runId, git_commit: ctx.commit },
+    );
+    await tx.run(
+      `insert into loom.lineage select $run_id, $node_id, s.key, s.disposition, $input_node, s.input_hash, $fingerprint, $prompt_version,
+         $context_versions::json, s.model, $git_commit, now() from row_stage s`,
+      {
+        run_id: ctx.runId,
+        node_id: spec.nodeId,
+        input_node: ctx.inputNode,
+        fingerprint: ctx.fingerprint,
+        prompt_version: ctx.promptVersion,
+        context_versions: ctx.contextVersions,
+        git_commit: ctx.commit,
+      },
+    );
+    await tx.run(
+      `insert into loom.evaluations select $run_id, $node_id, e.key, e.evaluator, e.type, e.score, e.passed, e.threshold, e.weight,
+         e.explanation, e.cost_usd, e.error, e.details::json, now() from eval_stage e`,
+      { run_id: ctx.runId, node_id: spec.nodeId },
+    );
+  });
+}
+
+/** A typed value out of a JSON text column: scalars through json_extract_string + cast, the rest as JSON. */
+function extract(column: string, c: Column): string {
+  const path = quoteString(`$.${JSON.stringify(c.name)}`);
+  if (c.type === 'JSON') return `json_extract(${column}, ${path})`;
+  const scalar = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|DOUBLE|FLOAT|REAL|BOOLEAN|DATE|TIME|TIMESTAMP|TIMESTAMPTZ|TIMESTAMP WITH TIME ZONE|DECIMAL.*|UUID|INTERVAL)$/i.test(c.type);
+  return scalar ? `try_cast(json_extract_string(${column}, ${path}) as ${c.type})` : `try_cast(json_extract(${column}, ${path}) as ${c.type})`;
+}
+
+export async function recordNodeState(connection: Connection, nodeId: string, fingerprint: string, runId: string): Promise<void> {
+  await connection.run('update loom.node_state set data_fingerprint = ?, run_id = ?, updated_at = now() where unique_id = ?', [fingerprint, runId, nodeId]);
+}
+
+export type { Transaction };

@@ -1,0 +1,70 @@
+import type { Connection } from './database.js';
+
+/**
+ * Loom's own tables, in schema `loom`. Each entry upgrades the warehouse by one version; a warehouse is migrated
+ * forward on open, never back. Never edit a released entry: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: runs, node runs, LLM calls and cache, lineage, evaluations, quarantine, per-node state
+  `
+  create schema if not exists loom;
+  create table loom.runs (
+    run_id varchar primary key, invocation_id varchar, command varchar, target varchar, loom_version varchar,
+    git_commit varchar, git_branch varchar, git_dirty boolean,
+    started_at timestamptz, ended_at timestamptz, status varchar, args json, offline boolean,
+    nodes integer, rows bigint, llm_calls bigint, cache_hits bigint, tokens_in bigint, tokens_out bigint, cost_usd double
+  );
+  create table loom.node_runs (
+    run_id varchar, unique_id varchar, kind varchar, status varchar, message varchar,
+    started_at timestamptz, ended_at timestamptz, execution_time double,
+    rows bigint, rows_passed bigint, rows_quarantined bigint, rows_skipped bigint, rows_deleted bigint, rows_reused bigint,
+    llm_calls bigint, cache_hits bigint, tokens_in bigint, tokens_out bigint,
+    cost_usd double, cost_transform_usd double, cost_evaluate_usd double,
+    data_fingerprint varchar, evaluation json
+  );
+  create table loom.llm_calls (
+    call_id varchar, run_id varchar, node_id varchar, row_key varchar, stage varchar, evaluator varchar,
+    cache_key varchar, provider varchar, model varchar, attempt integer, status varchar, http_status integer,
+    tokens_in bigint, tokens_out bigint, tokens_cached bigint, cost_usd double, latency_ms double, error varchar,
+    started_at timestamptz
+  );
+  create table loom.llm_cache (
+    cache_key varchar primary key, kind varchar, provider varchar, model varchar, response json, created_at timestamptz
+  );
+  create table loom.lineage (
+    run_id varchar, node_id varchar, row_key varchar, status varchar, input_node varchar, input_hash varchar,
+    data_fingerprint varchar, prompt_version varchar, context_versions json, model varchar, git_commit varchar,
+    created_at timestamptz
+  );
+  create table loom.evaluations (
+    run_id varchar, node_id varchar, row_key varchar, evaluator varchar, type varchar, score double, passed boolean,
+    threshold double, weight double, explanation varchar, cost_usd double, error varchar, details json,
+    created_at timestamptz
+  );
+  create table loom.quarantine (
+    node_id varchar, row_key varchar, disposition varchar, input_hash varchar, data_fingerprint varchar,
+    run_id varchar, git_commit varchar, reason varchar, scores json, output json, input json, prompt varchar,
+    model varchar, created_at timestamptz,
+    primary key (node_id, row_key)
+  );
+  create table loom.node_state (
+    unique_id varchar primary key, data_fingerprint varchar, table_signature varchar, run_id varchar, updated_at timestamptz
+  );
+  `,
+];
+
+export async function migrate(connection: Connection): Promise<void> {
+  await connection.run('create schema if not exists loom');
+  await connection.run('create table if not exists loom.migrations (version integer primary key, applied_at timestamptz)');
+  const rows = await connection.all<{ v: number | null }>('select max(version) as v from loom.migrations');
+  const current = rows[0]?.v ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`this warehouse was written by a newer loom (schema version ${current}); upgrade loom to read it`);
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    await connection.transaction(async (tx) => {
+      for (const statement of MIGRATIONS[version - 1].split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
+      await tx.run('insert into loom.migrations values (?, now())', [version]);
+    });
+  }
+}

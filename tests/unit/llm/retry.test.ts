@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { type AttemptReport, backoffDelayMs, withRetry } from '../../../src/llm/retry.js';
+import { LlmError } from '../../../src/llm/types.js';
+
+const policy = { max_retries: 3, backoff_base_ms: 100, backoff_max_ms: 1000 };
+
+function script(errors: Array<LlmError | null>) {
+  let n = 0;
+  return async () => {
+    const e = errors[n++];
+    if (e) throw e;
+    return `ok after ${n}`;
+  };
+}
+
+describe('backoffDelayMs', () => {
+  it('uses full jitter below base·2^retry, capped at backoff_max_ms', () => {
+    expect(backoffDelayMs(0, policy, () => 0.999)).toBeCloseTo(99.9);
+    expect(backoffDelayMs(2, policy, () => 0.5)).toBe(200);
+    expect(backoffDelayMs(10, policy, () => 0.999)).toBeCloseTo(999);
+    expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
+  });
+
+  it('waits at least what the server asked for', () => {
+    expect(backoffDelayMs(0, policy, () => 0.5, 5_000)).toBe(5_000);
+    expect(backoffDelayMs(3, policy, () => 0.9, 10)).toBe(720);
+  });
+});
+
+describe('withRetry', () => {
+  it('retries retryable kinds with the computed waits and reports every attempt', async () => {
+    const waits: number[] = [];
+    const reports: AttemptReport[] = [];
+    let clock = 1000;
+    const result = await withRetry(
+      script([new LlmError('server', 'boom', { status: 500 }), new LlmError('rate_limit', 'slow down', { status: 429, retryAfterMs: 700 }), null]),
+      policy,
+      {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        random: () => 0.5,
+        now: () => (clock += 5),
+        onAttempt: (r) => reports.push(r),
+      },
+    );
+    expect(result).toBe('ok after 3');
+    expect(waits).toEqual([50, 700]);
+    expect(reports.map((r) => [r.attempt, r.status, r.http_status, r.latency_ms])).toEqual([
+      [1, 'server', 500, 5],
+      [2, 'rate_limit', 429, 5],
+      [3, 'success', 200, 5],
+    ]);
+  });
+
+  it('throws the last error after max_retries retries', async () => {
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw new LlmError('timeout', `timeout #${calls}`);
+      },
+      policy,
+      { sleep: async () => undefined },
+    ).catch((e) => e);
+    expect(calls).toBe(4);
+    expect((err as LlmError).message).toBe('timeout #4');
+  });
+
+  it.each(['auth', 'bad_request', 'invalid_response', 'budget', 'aborted'] as const)('does not retry %s', async (kind) => {
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw new LlmError(kind, kind);
+      },
+      policy,
+      { sleep: async () => undefined },
+    ).catch((e) => e);
+    expect(calls).toBe(1);
+    expect((err as LlmError).kind).toBe(kind);
+  });
+
+  it('wraps unexpected errors as non-retryable invalid_response', async () => {
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw new TypeError('undefined is not a function');
+      },
+      policy,
+      { sleep: async () => undefined },
+    ).catch((e) => e);
+    expect(calls).toBe(1);
+    expect(err).toBeInstanceOf(LlmError);
+    expect((err as LlmError).kind).toBe('invalid_response');
+  });
+
+  it('stops waiting to retry once the build is aborted', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw new LlmError('server', 'boom');
+      },
+      policy,
+      {
+        sleep: async () => {
+          controller.abort();
+        },
+        signal: controller.signal,
+      },
+    ).catch((e) => e);
+    expect(calls).toBe(1);
+    expect((err as LlmError).kind).toBe('aborted');
+  });
+
+  it('really sleeps with the default sleep', async () => {
+    const started = performance.now();
+    await withRetry(script([new LlmError('connection', 'x', { retryAfterMs: 40 }), null]), { max_retries: 1, backoff_base_ms: 0, backoff_max_ms: 0 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(38);
+  });
+});
