@@ -44,10 +44,22 @@ withFlags(cli.command('run <name>', 'Run one pipeline (all its nodes) or one mod
   async (name: string, flags) => (await import('./commands/build.js')).buildCommand({ ...flags, runName: name }, 'run'),
 );
 
+withFlags(cli.command('quarantine <action> [model]', 'list: show rows held back by quality gates; retry <model>: ask again for them'), COMMON_FLAGS, SELECT_FLAGS)
+  .option('--run <run_id>', 'list: only rows quarantined by this run')
+  .option('--ids <keys>', 'retry: only these row keys (comma-separated)')
+  .option('--output <format>', 'list: table (default) or json')
+  .action(async (action: string, model: string | undefined, flags) => (await import('./commands/quarantine.js')).quarantineCommand(action, model, flags));
+
 cli.help();
 cli.version(loomVersion());
 
 const COMMANDS = ['compile', 'validate', 'ls', 'list', 'init', 'clean', 'build', 'run', 'quarantine'];
+
+// `loom ls | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 async function main(): Promise<number> {
   const parsed = cli.parse(process.argv, { run: false });

@@ -33,7 +33,7 @@ export class Connection {
   }
 
   /** Rows as JSON-compatible objects (BIGINT → number when safe, dates → ISO strings). */
-  all<T extends Row = Row>(sql: string, values?: unknown[]): Promise<T[]> {
+  all<T = Row>(sql: string, values?: unknown[]): Promise<T[]> {
     return this.enqueue(async () => {
       const reader = await this.raw.runAndReadAll(sql, values as never);
       return numbersFor(reader.columnTypes(), reader.deduplicatedColumnNames(), reader.getRowObjectsJson()) as T[];
@@ -114,7 +114,7 @@ export class Transaction {
     const result = await this.raw.run(sql, values as never);
     return result.rowsChanged;
   }
-  async all<T extends Row = Row>(sql: string, values?: unknown[]): Promise<T[]> {
+  async all<T = Row>(sql: string, values?: unknown[]): Promise<T[]> {
     const reader = await this.raw.runAndReadAll(sql, values as never);
     return numbersFor(reader.columnTypes(), reader.deduplicatedColumnNames(), reader.getRowObjectsJson()) as T[];
   }

@@ -150,17 +150,24 @@ export async function countRows(connection: Connection, relation: string, where 
   return rows[0]?.n ?? 0;
 }
 
-/** The input rows that have no output (or quarantine record) for their current content under this fingerprint. */
+/**
+ * The input rows to send: those with no output (or quarantine record) for their current content under this
+ * fingerprint — or, for `loom quarantine retry`, exactly the rows whose keys are given.
+ */
 export function pendingRowsSql(spec: LlmTableSpec, fingerprint: string, onlyKeys?: readonly string[]): string {
   const fp = quoteString(fingerprint);
-  const keyFilter = onlyKeys ? `where i._loom_key in (${onlyKeys.map(quoteString).join(', ')})` : '';
+  if (onlyKeys) {
+    return `with ${inputCte(spec)}
+      select i._loom_key, i._loom_input_hash, i._loom_row from input i
+      where i._loom_key in (${onlyKeys.length ? onlyKeys.map(quoteString).join(', ') : 'null'})
+      order by i._loom_key`;
+  }
   return `with ${inputCte(spec)}
     select i._loom_key, i._loom_input_hash, i._loom_row from input i
     anti join (select _loom_key, _loom_input_hash from ${spec.relation} where _loom_fingerprint = ${fp}) o
       on o._loom_key = i._loom_key and o._loom_input_hash = i._loom_input_hash
     anti join (select row_key, input_hash from loom.quarantine where node_id = ${quoteString(spec.nodeId)} and data_fingerprint = ${fp}) q
       on q.row_key = i._loom_key and q.input_hash = i._loom_input_hash
-    ${keyFilter}
     order by i._loom_key`;
 }
 

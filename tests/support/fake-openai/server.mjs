@@ -117,56 +117,61 @@ export async function startFakeOpenAIServer(initialOptions) {
     return null;
   }
 
-  function send(res, status, body, headers) {
-    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-    const h = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    if (headers) Object.assign(h, headers);
-    res.writeHead(status, h);
-    res.end(body);
+  /** Runs `fn` when the reply is due: answers are computed on arrival and only sent after the latency. */
+  function deliver(out, fn) {
+    const ms = out.deadline - performance.now();
+    if (ms >= 1) setTimeout(fn, ms);
+    else fn();
   }
 
-  function sendFault(res, fault, ctx) {
+  function send(out, status, body, headers) {
+    const h = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    if (headers) Object.assign(h, headers);
+    deliver(out, () => {
+      stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+      out.res.writeHead(status, h);
+      out.res.end(body);
+    });
+  }
+
+  function sendFault(out, fault, ctx) {
     stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
     switch (fault) {
       case 'rate_limit': {
         const headers = {};
         if (options.retryAfterMs != null) headers['retry-after-ms'] = String(options.retryAfterMs);
         if (options.retryAfterSeconds != null) headers['retry-after'] = String(options.retryAfterSeconds);
-        return send(res, 429, errorBody('Rate limit reached for requests (fake).', 'requests', 'rate_limit_exceeded'), headers);
+        return send(out, 429, errorBody('Rate limit reached for requests (fake).', 'requests', 'rate_limit_exceeded'), headers);
       }
       case 'server_error':
-        return send(res, 500, errorBody('The server had an error while processing your request (fake).', 'server_error', null));
+        return send(out, 500, errorBody('The server had an error while processing your request (fake).', 'server_error', null));
       case 'bad_gateway':
-        return send(res, 502, errorBody('Bad gateway (fake).', 'server_error', null));
+        return send(out, 502, errorBody('Bad gateway (fake).', 'server_error', null));
       case 'unavailable':
-        return send(res, 503, errorBody('The engine is currently overloaded (fake).', 'server_error', null));
+        return send(out, 503, errorBody('The engine is currently overloaded (fake).', 'server_error', null));
       case 'unauthorized':
-        return send(res, 401, errorBody('Incorrect API key provided (fake).', 'invalid_request_error', 'invalid_api_key'));
+        return send(out, 401, errorBody('Incorrect API key provided (fake).', 'invalid_request_error', 'invalid_api_key'));
       case 'forbidden':
-        return send(res, 403, errorBody('You are not allowed to use this model (fake).', 'invalid_request_error', 'model_not_allowed'));
+        return send(out, 403, errorBody('You are not allowed to use this model (fake).', 'invalid_request_error', 'model_not_allowed'));
       case 'bad_request':
-        return send(res, 400, errorBody('Invalid request (fake).', 'invalid_request_error', null));
+        return send(out, 400, errorBody('Invalid request (fake).', 'invalid_request_error', null));
       case 'model_not_found':
         return send(
-          res,
+          out,
           404,
           errorBody(`The model \`${ctx.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'),
         );
       case 'hang':
-        hanging.add(res);
-        res.on('close', () => hanging.delete(res));
+        hanging.add(out.out);
+        out.out.on('close', () => hanging.delete(out.out));
         return;
       case 'reset':
-        stats.byStatus.reset = (stats.byStatus.reset ?? 0) + 1;
-        res.socket?.destroy();
-        return;
-      case 'malformed_body': {
-        stats.byStatus[200] = (stats.byStatus[200] ?? 0) + 1;
-        const body = '{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"index":0,"message":{"role":"assi';
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-        return;
-      }
+        return deliver(out, () => {
+          stats.byStatus.reset = (stats.byStatus.reset ?? 0) + 1;
+          out.out.socket?.destroy();
+        });
+      case 'malformed_body':
+        return send(out, 200, '{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"index":0,"message":{"role":"assi');
       default:
         return null; // content faults are handled by the chat handler
     }
@@ -226,21 +231,21 @@ export async function startFakeOpenAIServer(initialOptions) {
     };
   }
 
-  async function handleChat(res, body, ctx, fault) {
+  async function handleChat(out, body, ctx, fault) {
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
-      return send(res, 400, errorBody("Invalid value for 'messages': expected a non-empty array.", 'invalid_request_error', null, 'messages'));
+      return send(out, 400, errorBody("Invalid value for 'messages': expected a non-empty array.", 'invalid_request_error', null, 'messages'));
     }
     const rfType = body.response_format?.type;
     if ((rfType === 'json_schema' && options.rejectJsonSchema) || (rfType === 'json_object' && options.rejectJsonObject)) {
       return send(
-        res,
+        out,
         400,
         errorBody(`Invalid parameter: 'response_format' of type '${rfType}' is not supported with this model.`, 'invalid_request_error', null, 'response_format'),
       );
     }
     if (options.rejectMaxTokens && body.max_tokens !== undefined) {
       return send(
-        res,
+        out,
         400,
         errorBody(
           "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
@@ -253,7 +258,7 @@ export async function startFakeOpenAIServer(initialOptions) {
     if (fault === 'empty_choices') {
       const c = completion(body, '', ctx.requestNumber);
       c.choices = [];
-      return send(res, 200, JSON.stringify(c));
+      return send(out, 200, JSON.stringify(c));
     }
     let content;
     let full;
@@ -262,16 +267,16 @@ export async function startFakeOpenAIServer(initialOptions) {
       if (typeof scripted === 'string') content = scripted;
       else if (scripted && typeof scripted === 'object') full = scripted;
     }
-    if (full) return send(res, 200, JSON.stringify(full));
+    if (full) return send(out, 200, JSON.stringify(full));
     if (content === undefined) content = defaultContent(body, fault);
-    send(res, 200, JSON.stringify(completion(body, content, ctx.requestNumber)));
+    send(out, 200, JSON.stringify(completion(body, content, ctx.requestNumber)));
   }
 
-  function handleEmbeddings(res, body) {
+  function handleEmbeddings(out, body) {
     const raw = body.input;
     const inputs = Array.isArray(raw) ? raw : [raw];
     if (raw == null || inputs.length === 0) {
-      return send(res, 400, errorBody("Invalid value for 'input'.", 'invalid_request_error', null, 'input'));
+      return send(out, 400, errorBody("Invalid value for 'input'.", 'invalid_request_error', null, 'input'));
     }
     const dims = body.dimensions ?? options.embeddingDims ?? 64;
     let tokens = 0;
@@ -282,27 +287,27 @@ export async function startFakeOpenAIServer(initialOptions) {
       const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
       return { object: 'embedding', index, embedding };
     });
-    send(res, 200, JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+    send(out, 200, JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
   }
 
-  function handleModels(res) {
+  function handleModels(out) {
     const data = (options.models ?? DEFAULT_MODELS).map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake-openai' }));
-    send(res, 200, JSON.stringify({ object: 'list', data }));
+    send(out, 200, JSON.stringify({ object: 'list', data }));
   }
 
   function publicStats() {
     return { ...stats, byPath: { ...stats.byPath }, byModel: { ...stats.byModel }, byStatus: { ...stats.byStatus }, faults: { ...stats.faults }, bodies: [...stats.bodies] };
   }
 
-  async function handleApi(req, res, kind, rawBody) {
+  async function handleApi(req, out, kind, rawBody) {
     let body;
     try {
       body = JSON.parse(rawBody);
     } catch {
-      return send(res, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
+      return send(out, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
     }
     if (!body || typeof body !== 'object' || typeof body.model !== 'string' || body.model === '') {
-      return send(res, 400, errorBody("you must provide a model parameter", 'invalid_request_error', null, 'model'));
+      return send(out, 400, errorBody("you must provide a model parameter", 'invalid_request_error', null, 'model'));
     }
     const requestNumber = ++apiRequestNumber;
     stats.byModel[body.model] = (stats.byModel[body.model] ?? 0) + 1;
@@ -313,11 +318,10 @@ export async function startFakeOpenAIServer(initialOptions) {
     }
     const ctx = { requestNumber, path: req.url, kind, model: body.model, headers: req.headers, body };
     const fault = chooseFault(ctx);
-    const wait = latency();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (fault && sendFault(res, fault, ctx) !== null) return;
-    if (kind === 'chat') return handleChat(res, body, ctx, fault);
-    return handleEmbeddings(res, body);
+    out.deadline = out.arrived + latency();
+    if (fault && sendFault(out, fault, ctx) !== null) return;
+    if (kind === 'chat') return handleChat(out, body, ctx, fault);
+    return handleEmbeddings(out, body);
   }
 
   function route(pathname) {
@@ -346,25 +350,27 @@ export async function startFakeOpenAIServer(initialOptions) {
     };
     res.on('finish', finish);
     res.on('close', finish);
+    const out = { res, arrived: 0, deadline: 0 };
 
-    if (kind === 'models' && req.method === 'GET') return handleModels(res);
-    if (kind === 'stats') return send(res, 200, JSON.stringify(publicStats()));
+    if (kind === 'models' && req.method === 'GET') return handleModels(out);
+    if (kind === 'stats') return send(out, 200, JSON.stringify(publicStats()));
     if (kind === 'reset') {
       resetStats();
-      return send(res, 200, '{"ok":true}');
+      return send(out, 200, '{"ok":true}');
     }
     if ((kind === 'chat' || kind === 'embeddings') && req.method === 'POST') {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => {
+        out.arrived = performance.now();
         const raw = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        handleApi(req, res, kind, raw).catch((err) => {
-          if (!res.headersSent) send(res, 500, errorBody(`fake server bug: ${err?.message ?? err}`, 'server_error', null));
+        handleApi(req, out, kind, raw).catch((err) => {
+          if (!res.headersSent) send({ res, deadline: 0 }, 500, errorBody(`fake server bug: ${err?.message ?? err}`, 'server_error', null));
         });
       });
       return;
     }
-    send(res, 404, errorBody(`Unknown request URL: ${req.method} ${pathname}`, 'invalid_request_error', 'unknown_url'));
+    send(out, 404, errorBody(`Unknown request URL: ${req.method} ${pathname}`, 'invalid_request_error', 'unknown_url'));
   });
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
