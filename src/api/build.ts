@@ -40,6 +40,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildOutcome> {
   const compiled = await compile(options);
   if (!compiled.ok) return { compiled, runResults: null, offline: false, unpricedModels: [], journalRecovered: 0 };
   if (options.runName !== undefined) compiled.selected = nodesNamed(options.runName, compiled);
+  compiled.selected = withSourceParents(compiled.selected, compiled);
   const session = await runSession(
     compiled,
     compiled.selected,
@@ -66,6 +67,18 @@ export async function runNode(node: ManifestNode, ctx: RunContext): Promise<Node
     case 'load':
       return runLoad(node, ctx);
   }
+}
+
+/**
+ * Sources are snapshots of files, not computations: whenever a selected node reads one, it is (re)loaded too,
+ * so `loom build -s model` works on a fresh warehouse and always sees the file as it is now.
+ */
+export function withSourceParents(selected: readonly string[], compiled: CompileOutcome): string[] {
+  const manifest = compiled.manifest!;
+  const chosen = new Set(selected);
+  const sources = new Set<string>();
+  for (const id of selected) for (const parent of manifest.parent_map[id] ?? []) if (!chosen.has(parent) && manifest.nodes[parent]?.kind === 'source') sources.add(parent);
+  return [...[...sources].sort(), ...selected];
 }
 
 /** The nodes of pipeline `name`, or the model `name`, in DAG order. */

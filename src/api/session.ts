@@ -7,6 +7,7 @@ import { runStatus, totalsOf, writeRunResults, RUN_RESULTS_SCHEMA_VERSION, type 
 import { schedule } from '../exec/scheduler.js';
 import { emptyResult, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
 import { UserError } from '../diagnostics/diagnostic.js';
+import { explainWarehouseError } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
 import { createProvider } from '../llm/index.js';
 import { replayJournals } from '../llm/journal.js';
@@ -120,7 +121,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           result = await runNode(node, { ...base, llm });
         } catch (e) {
           if (e instanceof UserError) throw e;
-          result = emptyResult(node.unique_id, 'error', (e as Error).message?.split('\n')[0] ?? String(e));
+          result = emptyResult(node.unique_id, 'error', explainWarehouseError(e, node, manifest));
         }
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);

@@ -25,11 +25,41 @@ export const SELECT_FLAGS: [string, string][] = [
   ['--state <dir>', 'Folder holding the manifest.json of an earlier compile, for state: selectors'],
 ];
 
-/** cac gives a string for one flag and an array for repeated ones; selectors may also hold several space-separated terms. */
-export function list(value: string | string[] | undefined): string[] | undefined {
+/**
+ * cac gives a string for one flag and an array for repeated ones; selectors may also hold several space-separated
+ * terms. Blank values are kept: the selector grammar rejects them, so `--select "$UNSET"` is an error, never "all".
+ */
+export function list(value: string | string[] | number | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = (Array.isArray(value) ? value : [value]).map(String).filter((s) => s.trim().length > 0);
-  return items.length ? items : undefined;
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/**
+ * The values of a string flag exactly as typed. cac (through mri) turns number-like values into numbers, so
+ * `--select ''` arrives as 0 and `--project-dir 007` as 7; reading argv again gives back what the user wrote.
+ * Undefined when the flag was not given (or its value was not a separate or `=` argument).
+ */
+export function rawFlag(names: readonly string[], argv: readonly string[] = process.argv): string[] | undefined {
+  const found: string[] = [];
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  for (let i = 0; i < args.length; i++) {
+    for (const name of names) {
+      const flag = name.length === 1 ? `-${name}` : `--${name}`;
+      if (args[i] === flag && i + 1 < args.length) found.push(args[++i]);
+      else if (args[i].startsWith(`${flag}=`)) found.push(args[i].slice(flag.length + 1));
+      else continue;
+      break;
+    }
+  }
+  return found.length ? found : undefined;
+}
+
+/** The last value of a string flag as typed (cac keeps the last one too), else what cac parsed. */
+export function rawString(names: readonly string[], parsed: unknown): string | undefined {
+  if (parsed === undefined) return undefined;
+  const raw = rawFlag(names);
+  return raw ? raw[raw.length - 1] : String(parsed);
 }
 
 export function parseVars(text: string | undefined): Record<string, unknown> | undefined {
@@ -38,7 +68,7 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
   try {
     value = YAML.parse(String(text));
   } catch (e) {
-    throw new UsageError(`--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0].replace(/:$/, '')}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(`--vars must be a mapping such as '{min_length: 20}'; got ${JSON.stringify(text)}`);
@@ -55,12 +85,12 @@ export function parseThreads(value: number | string | undefined): number | undef
 
 export function compileOptionsOf(flags: CommonFlags): CompileOptions {
   return {
-    projectDir: flags.projectDir,
-    target: flags.target,
-    vars: parseVars(flags.vars),
+    projectDir: rawString(['project-dir'], flags.projectDir),
+    target: rawString(['target'], flags.target),
+    vars: parseVars(rawString(['vars'], flags.vars)),
     threads: parseThreads(flags.threads),
-    select: list(flags.select),
-    exclude: list(flags.exclude),
-    state: flags.state,
+    select: flags.select === undefined ? undefined : (rawFlag(['select', 's']) ?? list(flags.select)),
+    exclude: flags.exclude === undefined ? undefined : (rawFlag(['exclude']) ?? list(flags.exclude)),
+    state: rawString(['state'], flags.state),
   };
 }

@@ -28,6 +28,7 @@ import { processRow, type PendingRow, type RowPlan } from './llm-row.js';
 import { meteredLlm } from './metered-llm.js';
 import { promptRenderer } from './prompt-renderer.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
+import { explainWarehouseError } from './warehouse-errors.js';
 
 /** Largest number of finished rows held before they are written, whatever batch_size says. */
 const MAX_BUFFERED_ROWS = 5000;
@@ -120,6 +121,7 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
   let lastFlush = Date.now();
   let done = 0;
   let stopReason: string | null = null;
+  let budgetStop = false;
   let failOnRow: string | null = null;
 
   const flush = (force: boolean) => {
@@ -142,7 +144,10 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
     done++;
     if ('failed' in outcome) {
       const error = outcome.failed.error;
-      if (error instanceof LlmError && error.kind === 'budget') stopReason ??= `budget exhausted: ${budgetText(nodeBudget, ctx.runBudget)}`;
+      if (error instanceof LlmError && error.kind === 'budget') {
+        stopReason ??= `budget exhausted: ${error.message}`;
+        budgetStop = true;
+      }
       else if (error instanceof LlmError && (error.kind === 'auth' || error.kind === 'aborted')) stopReason ??= error.message;
       else failures.push({ key: pending.key, error });
     } else {
@@ -202,11 +207,12 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
     result.status = 'error';
     messages.push(failOnRow);
   } else if (stopReason) {
-    result.status = answered > 0 || result.rows_reused > 0 ? 'partial' : 'error';
-    messages.push(`${stopReason}; ${pendingCount - done} row(s) not sent`);
+    // A budget stop keeps what was answered and ends partial (exit code 1); an auth failure or abort is an error.
+    result.status = budgetStop ? 'partial' : 'error';
+    messages.push(pendingCount > done ? `${stopReason}; ${pendingCount - done} row(s) not sent` : stopReason);
   } else if (ctx.signal.aborted) {
     result.status = 'error';
-    messages.push(`stopped: ${pendingCount - done} row(s) not sent`);
+    messages.push(`stopped before every row was sent: ${pendingCount - done} row(s) not sent`);
   }
   if (failures.length) {
     if (result.status === 'success') result.status = answered > 0 ? 'partial' : 'error';
@@ -224,15 +230,10 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
   return result;
 }
 
-function budgetText(node: ReturnType<typeof createBudget>, run: RunContext['runBudget']): string {
-  const scope = node.limit_usd !== null && node.spent_usd + 1e-12 >= node.limit_usd * 0.5 ? node : run;
-  return `spent $${scope.spent_usd.toFixed(4)} of the ${scope.name} budget of $${(scope.limit_usd ?? 0).toFixed(2)}`;
-}
-
 /** Columns of the input and of the table to write, checked against unique_key and passthrough. */
 async function tableSpec(node: ManifestNode, input: string, inputName: string, ctx: RunContext): Promise<LlmTableSpec> {
   const all = await describeRelation(ctx.warehouse.reader, input).catch((e: Error) => {
-    throw new NodeFailure(`cannot read the input ${inputName}: ${e.message.split('\n')[0]}`);
+    throw new NodeFailure(`cannot read the input ${inputName}: ${explainWarehouseError(e, node, ctx.manifest)}`);
   });
   const inputColumns = all.filter((c) => !isLoomColumn(c.name));
   const names = inputColumns.map((c) => c.name);

@@ -170,10 +170,7 @@ function linkPrompt(
     const current = queue.shift()!;
     const a = current.analysis;
     const at = (p: { line: number; col: number }): SourceLocation => ({ file: current.path, line: p.line, col: p.col });
-    if (a.syntaxError) {
-      out.push(error('LOOM050', `template syntax error: ${a.syntaxError.message}`, at(a.syntaxError)));
-      continue;
-    }
+    if (a.syntaxError) continue; // reported once per file by linkProject
     out.push(...resolveCalls(node, a.calls, (c) => ({ ...at(c), endLine: c.line, endCol: c.col + c.text.length }), names));
     for (const inc of a.includes) {
       const incPath = prompts.resolve(inc.name);

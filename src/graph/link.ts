@@ -53,6 +53,11 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     names.models.set(m.name, id);
     models.push([node, m]);
   }
+  // Every template is checked once, whether or not a (valid) model uses it: one error per broken file.
+  for (const path of spec.promptFiles) {
+    const syntaxError = prompts.read(path)?.analysis.syntaxError;
+    if (syntaxError) diagnostics.push(error('LOOM050', `template syntax error: ${syntaxError.message}`, { file: path, line: syntaxError.line, col: syntaxError.col }));
+  }
   for (const [node, m] of models) {
     const problems = linkModel(node, m, names, prompts);
     if (problems.some((d) => d.severity === 'error')) node.broken = true;
@@ -84,7 +89,18 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
   } else {
     order = topologicalGenerations(graph).flatMap((generation) => generation.sort());
   }
-  return { config, nodes, graph, order, prompts, contextFiles: spec.contextFiles, files: spec.files, diagnostics };
+  return { config, nodes, graph, order, prompts, contextFiles: spec.contextFiles, files: spec.files, diagnostics: withoutRepeats(diagnostics) };
+}
+
+/** A template shared by several models reports a problem of its own (a missing include) once, not once per model. */
+function withoutRepeats(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.location?.file}:${d.location?.line}:${d.location?.col}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function cycleDiagnostic(cycle: string[], nodes: Map<string, LinkedNode>): Diagnostic {

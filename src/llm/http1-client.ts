@@ -379,7 +379,8 @@ export class Http1Client {
     }
     if (req.signal?.aborted) throw abortError();
     const bodyLength = req.body === null ? -1 : typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.byteLength;
-    let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${port === 80 ? hostname : `${hostname}:${port}`}\r\n${req.headerLines}`;
+    const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+    let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${port === 80 ? host : `${host}:${port}`}\r\n${req.headerLines}`;
     if (bodyLength >= 0) head += `content-length: ${bodyLength}\r\n`;
     else if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') head += 'content-length: 0\r\n';
     head += 'connection: keep-alive\r\n\r\n';

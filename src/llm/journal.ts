@@ -1,8 +1,10 @@
 /**
  * The crash journal: every answer that came over the network (and the call records that paid for it) is
  * appended to an NDJSON file with a synchronous write before the caller sees it, so `kill -9` never loses
- * an answer already paid for. Segments are deleted once the stores hold their contents; leftovers are
- * loaded into the stores by `replayJournals` at the start of the next build.
+ * an answer already paid for. Lines are queued with `append` and written with one `writeSync` per
+ * `sync()`; the service syncs once per event-loop turn and hands answers back only after that.
+ * Segments are deleted once the stores hold their contents; leftovers are loaded into the stores by
+ * `replayJournals` at the start of the next build.
  *
  * Files: `<dir>/<run_id>.<pid>-<instance>.<segment>.ndjson` (several services or processes never share one).
  */
@@ -21,6 +23,7 @@ let instances = 0;
 export class Journal {
   private fd: number | null = null;
   private segment = 0;
+  private queued = '';
   private readonly stem: string;
 
   constructor(
@@ -34,15 +37,23 @@ export class Journal {
     return path.join(this.dir, `${this.stem}.${this.segment}.ndjson`);
   }
 
-  /** Appends one line synchronously (the data is in the OS before this returns). */
+  /** Queues one line; it reaches the file at the next `sync()`. */
   append(entry: CacheEntry | null, records: readonly CallRecord[]): void {
+    const line: JournalLine = records.length > 0 ? { records: records as CallRecord[] } : {};
+    if (entry) line.entry = entry;
+    this.queued += JSON.stringify(line) + '\n';
+  }
+
+  /** Writes every queued line with one synchronous write (in the OS, safe from kill -9, when this returns). */
+  sync(): void {
+    if (this.queued === '') return;
     if (this.fd === null) {
       mkdirSync(this.dir, { recursive: true });
       this.fd = openSync(this.currentPath(), 'a');
     }
-    const line: JournalLine = records.length > 0 ? { records: records as CallRecord[] } : {};
-    if (entry) line.entry = entry;
-    writeSync(this.fd, JSON.stringify(line) + '\n');
+    const text = this.queued;
+    this.queued = '';
+    writeSync(this.fd, text);
   }
 
   /**
@@ -50,6 +61,7 @@ export class Journal {
    * (delete it with `discard` once the stores hold what it contains), or null when nothing was written.
    */
   rotate(): string | null {
+    this.sync();
     if (this.fd === null) return null;
     closeSync(this.fd);
     this.fd = null;

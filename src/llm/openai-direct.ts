@@ -10,7 +10,8 @@ import { LightHeaders } from './http1-fetch.js';
 export interface DirectTransportOptions {
   /** http://host:port/prefix (as OPENAI_BASE_URL). */
   baseURL: string;
-  apiKey: string;
+  /** Sent as a bearer token; undefined sends no Authorization header (e.g. Azure's api-key header instead). */
+  apiKey: string | undefined;
   headers?: Record<string, string>;
   organization?: string;
   project?: string;
@@ -27,6 +28,7 @@ export class DirectOpenAITransport {
   private readonly hostname: string;
   private readonly port: number;
   private readonly prefix: string;
+  private readonly search: string;
   private readonly headerLines: string;
 
   constructor(options: DirectTransportOptions) {
@@ -35,12 +37,13 @@ export class DirectOpenAITransport {
     this.hostname = url.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(url.port || 80);
     this.prefix = url.pathname.replace(/\/+$/, '');
+    this.search = url.search;
     const headers = new Map<string, string>([
       ['accept', 'application/json'],
       ['content-type', 'application/json'],
       ['user-agent', 'loom (openai-compatible)'],
-      ['authorization', `Bearer ${options.apiKey}`],
     ]);
+    if (options.apiKey !== undefined) headers.set('authorization', `Bearer ${options.apiKey}`);
     if (options.organization) headers.set('openai-organization', options.organization);
     if (options.project) headers.set('openai-project', options.project);
     for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k.toLowerCase(), v);
@@ -54,7 +57,7 @@ export class DirectOpenAITransport {
     try {
       response = await this.client.request(this.hostname, this.port, {
         method: 'POST',
-        path: this.prefix + path,
+        path: this.prefix + path + this.search,
         headerLines: this.headerLines,
         body: JSON.stringify(body),
         signal: options.signal,

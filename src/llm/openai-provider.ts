@@ -83,7 +83,11 @@ export class OpenAIProvider implements Provider {
     const env = options.env ?? process.env;
     const credentials = resolveOpenAICredentials(settings, env);
     this.baseURL = credentials.baseURL ?? DEFAULT_OPENAI_BASE_URL;
-    const plainHttp = this.baseURL.startsWith('http://');
+    // Azure-style endpoints carry `?api-version=...` in the base URL and authenticate with an `api-key` header.
+    const { base, query } = splitQuery(this.baseURL);
+    const headerKey = Object.keys(settings.headers ?? {}).some((h) => h.toLowerCase() === 'api-key');
+    const bearer = !(headerKey && credentials.placeholderKey);
+    const plainHttp = base.startsWith('http://');
     const wanted = settings.transport ?? 'auto';
     if (wanted === 'direct' && !plainHttp) {
       throw new Error(`transport: direct needs a plain http:// base_url (got ${this.baseURL}); use transport: sdk or auto for https.`);
@@ -93,7 +97,7 @@ export class OpenAIProvider implements Provider {
     if (this.transport === 'direct') {
       this.direct = new DirectOpenAITransport({
         baseURL: this.baseURL,
-        apiKey: credentials.apiKey,
+        apiKey: bearer ? credentials.apiKey : undefined,
         headers: settings.headers,
         organization: readEnv(env, 'OPENAI_ORG_ID'),
         project: readEnv(env, 'OPENAI_PROJECT_ID'),
@@ -103,10 +107,13 @@ export class OpenAIProvider implements Provider {
       this.sdkFetch = options.fetch ? null : createHttp1Fetch({ maxSocketsPerOrigin: sockets });
       this.client = new OpenAI({
         apiKey: credentials.apiKey,
-        baseURL: credentials.baseURL,
+        baseURL: base,
+        defaultQuery: query,
+        organization: readEnv(env, 'OPENAI_ORG_ID') ?? null,
+        project: readEnv(env, 'OPENAI_PROJECT_ID') ?? null,
         maxRetries: 0,
         timeout: Math.max(1, Math.round(settings.timeout_ms)),
-        defaultHeaders: settings.headers,
+        defaultHeaders: bearer ? settings.headers : { ...settings.headers, Authorization: null },
         fetch: options.fetch ?? this.sdkFetch!,
       });
     }
@@ -187,13 +194,20 @@ export class OpenAIProvider implements Provider {
   }
 }
 
+function splitQuery(url: string): { base: string; query: Record<string, string> | undefined } {
+  const q = url.indexOf('?');
+  if (q < 0) return { base: url, query: undefined };
+  return { base: url.slice(0, q), query: Object.fromEntries(new URLSearchParams(url.slice(q + 1))) };
+}
+
 function requestOptions(options: CallOptions): { timeout: number; signal?: AbortSignal; maxRetries: 0 } {
   const timeout = Math.max(1, Math.round(options.timeoutMs));
   return options.signal ? { timeout, signal: options.signal, maxRetries: 0 } : { timeout, maxRetries: 0 };
 }
 
+/** The endpoint does not support this response_format (as opposed to rejecting the schema itself). */
 function rejectsResponseFormat(error: LlmError): boolean {
-  return /response_format|json_schema|json_object|structured output/i.test(error.message);
+  return /response_format|json_schema|json_object|structured output/i.test(error.message) && !/invalid schema/i.test(error.message);
 }
 
 function schemaName(name: string | undefined): string {

@@ -30,6 +30,8 @@ export interface RetryHooks {
   onAttempt?: (report: AttemptReport) => void;
   /** Stop retrying (and stop waiting) once this aborts. */
   signal?: AbortSignal;
+  /** Runs before each attempt, outside its latency (e.g. waiting for a rate-limiter slot). */
+  beforeAttempt?: () => Promise<void> | void;
 }
 
 export const defaultSleep = (ms: number): Promise<void> =>
@@ -60,6 +62,10 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, policy: R
   const now = hooks.now ?? Date.now;
   const total = 1 + Math.max(0, Math.floor(policy.max_retries));
   for (let n = 1; ; n++) {
+    if (hooks.beforeAttempt) {
+      const ready = hooks.beforeAttempt();
+      if (ready) await ready;
+    }
     const started = now();
     try {
       const value = await attempt(n);

@@ -124,7 +124,8 @@ class Service implements LoomLlmService {
       cache: options.cache,
       recorder: options.recorder,
       lookup: this.lookup,
-      journalDir: options.journalDir,
+      // Offline answers cost nothing: no need to protect them against a crash.
+      journalDir: options.provider.offline ? undefined : options.journalDir,
       flushEvery: options.flushEvery ?? 500,
       flushIntervalMs: options.flushIntervalMs ?? 1000,
       onError: options.onFlushError,
@@ -200,8 +201,9 @@ class Service implements LoomLlmService {
     return this.buffer.flush();
   }
 
-  close(): Promise<void> {
-    return this.buffer.close();
+  async close(): Promise<void> {
+    await this.buffer.close();
+    (this.provider as Provider & { close?: () => void }).close?.();
   }
 
   stats(): LlmStats {
@@ -312,10 +314,9 @@ class Service implements LoomLlmService {
       const key = network.keys[i]!;
       const reports: AttemptReport[] = [];
       try {
+        const tokens = this.tokensForLimiter(network, model);
         const response = await withRetry(
           async () => {
-            const tokens = this.tokensForLimiter(network, model);
-            if (!this.limiter.tryAcquire(tokens)) await this.limiter.acquire(tokens, this.signal);
             this.counters.requests++;
             try {
               return await network.send(model);
@@ -324,17 +325,26 @@ class Service implements LoomLlmService {
             }
           },
           this.settings,
-          { sleep: this.sleep, random: this.random, now: this.now, signal: this.signal, onAttempt: (r) => reports.push(r) },
+          {
+            sleep: this.sleep,
+            random: this.random,
+            now: this.now,
+            signal: this.signal,
+            onAttempt: (r) => reports.push(r),
+            beforeAttempt: () => (this.limiter.tryAcquire(tokens) ? undefined : this.limiter.acquire(tokens, this.signal)),
+          },
         );
         attemptsSent += reports.length;
         this.counters.retries += reports.length - 1;
-        return this.answered(network, context, response, model, key, reports, estimate, attemptsSent);
+        const { result, journaled } = this.answered(network, context, response, model, key, reports, estimate, attemptsSent);
+        if (journaled) await journaled;
+        return result;
       } catch (err) {
         const error = err instanceof LlmError ? err : new LlmError('invalid_response', String(err), { cause: err });
         attemptsSent += reports.length;
         this.counters.retries += Math.max(0, reports.length - 1);
         if (reports.length > 0) {
-          this.buffer.addAnswer(
+          void this.buffer.addAnswer(
             context.run_id,
             null,
             reports.map((r) => this.attemptRecord(context, key, model, r, null, null)),
@@ -358,7 +368,7 @@ class Service implements LoomLlmService {
     reports: AttemptReport[],
     estimate: number,
     attemptsSent: number,
-  ): NetworkResult<R> {
+  ): { result: NetworkResult<R>; journaled: Promise<void> | null } {
     const usage = network.usage(response);
     const answering = network.answeringModel(response, requested);
     let cost = this.pricing.costOf(requested, usage);
@@ -374,7 +384,7 @@ class Service implements LoomLlmService {
       response: response as CompletionResponse | EmbeddingResponse,
       created_at: new Date(this.now()).toISOString(),
     };
-    this.buffer.addAnswer(context.run_id, entry, records);
+    const journaled = this.buffer.addAnswer(context.run_id, entry, records);
     for (const b of context.budgets) b.settle(estimate, cost ?? 0);
     this.counters.tokens_in += usage.input;
     this.counters.tokens_out += usage.output;
@@ -387,7 +397,7 @@ class Service implements LoomLlmService {
         seen.count++;
       } else this.outputTokens.set(requested, { total: usage.output, count: 1 });
     }
-    return { response, key, model: requested, cost, attempts: attemptsSent };
+    return { result: { response, key, model: requested, cost, attempts: attemptsSent }, journaled };
   }
 
   private attemptRecord(

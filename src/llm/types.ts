@@ -83,7 +83,7 @@ export type LlmErrorKind =
   | 'connection' // refused/reset: retried
   | 'auth' // 401/403: never retried
   | 'bad_request' // 400/404/422: never retried
-  | 'invalid_response' // a 2xx whose body is not the protocol's shape
+  | 'invalid_response' // a 2xx whose body is not the protocol's shape (a proxy cut it off): retried
   | 'budget' // refused locally: the next request would exceed a budget
   | 'aborted'; // the build is stopping
 
@@ -99,8 +99,9 @@ export class LlmError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
   }
+  /** 429, 5xx, timeouts, dropped connections and garbled 2xx bodies are transient; everything else is not. */
   get retryable(): boolean {
-    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection';
+    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection' || this.kind === 'invalid_response';
   }
 }
 

@@ -28,6 +28,7 @@ export class WriteBuffer {
   private chain: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private timer: NodeJS.Timeout | null = null;
+  private journalSync: Promise<void> | null = null;
 
   constructor(private readonly options: WriteBufferOptions) {}
 
@@ -35,15 +36,40 @@ export class WriteBuffer {
     return this.entries.length + this.records.length;
   }
 
-  /** A network answer: journaled synchronously, then buffered. */
-  addAnswer(runId: string, entry: CacheEntry | null, records: readonly CallRecord[]): void {
-    if (this.options.journalDir !== undefined) this.journal(runId).append(entry, records);
+  /**
+   * A network answer: queued for the journal and buffered. Hand the answer back only after the returned
+   * promise resolves (it is then on disk); answers arriving in the same event-loop turn share one write.
+   */
+  addAnswer(runId: string, entry: CacheEntry | null, records: readonly CallRecord[]): Promise<void> | null {
+    let synced: Promise<void> | null = null;
+    if (this.options.journalDir !== undefined) {
+      this.journal(runId).append(entry, records);
+      synced = this.journalSync ??= new Promise<void>((resolve) => {
+        setImmediate(() => {
+          this.journalSync = null;
+          this.syncJournals();
+          resolve();
+        });
+      });
+    }
     if (entry) {
       this.entries.push(entry);
       this.options.lookup.remember(entry);
     }
     for (const r of records) this.records.push(r);
     this.scheduleFlush();
+    return synced;
+  }
+
+  private syncJournals(): void {
+    for (const journal of this.journals.values()) {
+      try {
+        journal.sync();
+      } catch (err) {
+        // The answer itself is still buffered for the store; only the crash protection failed.
+        this.options.onError?.(err);
+      }
+    }
   }
 
   /** Records that cost nothing (cache hits, refusals): buffered, not journaled. */

@@ -17,7 +17,11 @@ export interface ParsedModelFile {
 /** A models/**\/*.yml file → raw sources and models (validated against schemas/models.schema.json). */
 export function parseModelFile(file: YamlFile): ParsedModelFile {
   const out: ParsedModelFile = { sources: [], models: [], brokenModels: [], brokenSources: [], diagnostics: [...file.diagnostics] };
-  if (file.diagnostics.length || file.value === null || file.value === undefined) return out;
+  if (file.diagnostics.length) {
+    namesOf(file.recoveredValue(), out);
+    return out;
+  }
+  if (file.value === null || file.value === undefined) return out;
   if (typeof file.value !== 'object' || Array.isArray(file.value)) {
     out.diagnostics.push(error('LOOM011', `${file.path} must be a mapping with \`sources:\` and/or \`models:\``, file.locate([])));
     return out;
@@ -75,6 +79,20 @@ export function parseModelFile(file: YamlFile): ParsedModelFile {
     });
   });
   return out;
+}
+
+/** The model and source table names a file with YAML errors still shows: they become broken names, not missing ones. */
+function namesOf(value: unknown, out: ParsedModelFile): void {
+  const doc = (value ?? {}) as { sources?: unknown; models?: unknown };
+  if (Array.isArray(doc.models)) {
+    for (const m of doc.models) if (typeof (m as { name?: unknown })?.name === 'string') out.brokenModels.push((m as { name: string }).name);
+  }
+  if (Array.isArray(doc.sources)) {
+    for (const s of doc.sources as { name?: unknown; tables?: unknown }[]) {
+      if (typeof s?.name !== 'string' || !Array.isArray(s.tables)) continue;
+      for (const t of s.tables as { name?: unknown }[]) if (typeof t?.name === 'string') out.brokenSources.push([s.name, t.name]);
+    }
+  }
 }
 
 export function columnsOf(value: unknown): ColumnDoc[] {

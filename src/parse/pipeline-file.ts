@@ -46,7 +46,12 @@ export const PIPELINE_SOURCE_TABLE = 'extract';
  */
 export function parsePipelineFile(file: YamlFile): ParsedPipelineFile {
   const out: ParsedPipelineFile = { sources: [], models: [], destinations: [], brokenModels: [], diagnostics: [...file.diagnostics] };
-  if (file.diagnostics.length || file.value === null || file.value === undefined) return out;
+  if (file.diagnostics.length) {
+    const name = (file.recoveredValue() as { name?: unknown } | null)?.name;
+    if (typeof name === 'string') out.brokenModels.push(name);
+    return out;
+  }
+  if (file.value === null || file.value === undefined) return out;
   const problems = validateYaml(file, 'pipeline');
   const p = file.value as SeedPipeline;
   if (problems.length) {

@@ -26,10 +26,21 @@ export class YamlFile {
     try {
       value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: path });
     } catch {
-      diagnostics = this.document().doc.errors.map((e) => {
-        const code = e.code === 'DUPLICATE_KEY' ? 'LOOM002' : 'LOOM001';
-        const what = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error';
-        return error(code, `${what}: ${firstSentence(e.message)}`, this.locationAt(e.pos[0], e.pos[1]));
+      // One mistake often trips several of yaml's checks on the same line: report the first of them.
+      const lines = new Set<number>();
+      const errors = this.document().doc.errors.filter((e) => {
+        const line = this.document().lines.linePos(e.pos[0]).line;
+        if (e.code !== 'DUPLICATE_KEY' && lines.has(line)) return false;
+        lines.add(line);
+        return true;
+      });
+      diagnostics = errors.map((e) => {
+        if (e.code === 'DUPLICATE_KEY') {
+          const key = this.keyAt(e.pos[0]);
+          const where = key ? this.locationAt(key.range[0], key.range[1]) : this.locationAt(e.pos[0], e.pos[1]);
+          return error('LOOM002', `duplicate key${key ? ` \`${key.name}\`` : ''}: a mapping may set each key once`, where);
+        }
+        return error('LOOM001', `YAML syntax error: ${firstSentence(e.message)}`, this.locationAt(e.pos[0], e.pos[1]));
       });
       if (diagnostics.length === 0) {
         // js-yaml is stricter than YAML 1.2 in a few corners; trust the spec-complete parser then.
@@ -40,6 +51,19 @@ export class YamlFile {
     this.diagnostics = diagnostics;
   }
 
+  /**
+   * For a file with errors: what the spec-complete parser could still make of it (null if nothing), so the names
+   * it declares can resolve refs quietly instead of every ref to them failing too.
+   */
+  recoveredValue(): unknown {
+    if (!this.diagnostics.length) return this.value;
+    try {
+      return this.document().doc.toJS({ maxAliasCount: 1000 }) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   private document(): { doc: Document.Parsed; lines: LineCounter } {
     if (!this.parsed) {
       const lines = new LineCounter();
@@ -47,6 +71,22 @@ export class YamlFile {
       this.parsed = { doc, lines };
     }
     return this.parsed;
+  }
+
+  /** The mapping key that starts at `offset` (yaml reports a duplicate key by its first character only). */
+  private keyAt(offset: number): { name: string; range: [number, number] } | undefined {
+    let found: { name: string; range: [number, number] } | undefined;
+    YAML.visit(this.document().doc, {
+      Pair(_, pair) {
+        const range = isScalar(pair.key) ? pair.key.range : undefined;
+        if (range && range[0] === offset) {
+          found = { name: String((pair.key as { value: unknown }).value), range: [range[0], range[1]] };
+          return YAML.visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return found;
   }
 
   /** Position of the value (or key) at `path`; falls back to the nearest existing ancestor. */

@@ -97,6 +97,8 @@ function explainOne(
     case 'minLength':
       return error('LOOM012', `${subject} must not be empty`, locate(path, 'value'));
     case 'anyOf': {
+      const shapes = shapesOf(schema.anyOf);
+      if (shapes) return error('LOOM011', `${subject} must be ${shapes}, got ${describeValue(e.data)}`, locate(path, 'value'));
       const hint = typeof schema.description === 'string' ? `: ${schema.description}` : '';
       return error('LOOM011', `${subject} has the wrong shape, got ${describeValue(e.data)}${hint}`, locate(path, 'value'));
     }
@@ -104,6 +106,23 @@ function explainOne(
       return error('LOOM014', `${subject} ${e.message ?? 'is invalid'}`, locate(path, 'value'));
   }
 }
+
+/** `true or false or a list of strings` when every branch is a plain type (no pattern, no required keys); else undefined. */
+function shapesOf(branches: unknown): string | undefined {
+  if (!Array.isArray(branches)) return undefined;
+  const shapes: string[] = [];
+  for (const b of branches as Record<string, unknown>[]) {
+    if (typeof b?.type !== 'string' || Object.keys(b).some((k) => !['type', 'items', 'description'].includes(k))) return undefined;
+    const items = b.items as Record<string, unknown> | undefined;
+    if (b.type === 'array' && items) {
+      if (typeof items.type !== 'string' || Object.keys(items).some((k) => !['type', 'minLength', 'description'].includes(k))) return undefined;
+      shapes.push(`a list of ${PLURALS[items.type] ?? `${items.type} values`}`);
+    } else shapes.push(article(b.type));
+  }
+  return shapes.join(' or ');
+}
+
+const PLURALS: Record<string, string> = { string: 'strings', number: 'numbers', integer: 'integers', boolean: 'booleans', object: 'mappings' };
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];

@@ -79,7 +79,8 @@ export function analyzeTemplate(source: string): TemplateAnalysis {
       calls.push({ fn: fn as CompileTimeFunction, args, literal, line, col, offset, text: literal ? callText(fn, args) : fn });
     } else if (node.typename === 'Include' || node.typename === 'Import' || node.typename === 'FromImport' || node.typename === 'Extends') {
       const t = node.template;
-      if (t && t.typename === 'Literal' && typeof t.value === 'string') includes.push({ name: t.value, line: node.lineno + 1, col: node.colno + 1 });
+      // Point at the template name (the literal), not at the tag.
+      if (t && t.typename === 'Literal' && typeof t.value === 'string') includes.push({ name: t.value, line: t.lineno + 1, col: t.colno + 1 });
     }
   });
   return { calls, includes, ast, syntaxError: null };
@@ -106,8 +107,8 @@ function syntaxErrorOf(e: unknown, source: string): TemplateSyntaxError {
   const raw = String(err.message ?? e).replace(/^\(unknown path\)\s*/, '').replace(/\s*\[Line \d+, Column \d+\]\s*/, ' ').trim();
   const message = raw.replace(/^[a-zA-Z]+: /, '').replace(/^Template render error:?\s*/, '').trim();
   if (typeof err.lineno === 'number' && err.lineno > 0) return { message, line: err.lineno, col: Math.max(1, err.colno ?? 1) };
-  // nunjucks reports end-of-file errors without a position: point at the last line.
-  const lines = source.split('\n');
+  // nunjucks reports end-of-file errors without a position: point at the end of the last line that has text.
+  const lines = source.replace(/\s+$/, '').split('\n');
   return { message, line: lines.length, col: Math.max(1, lines[lines.length - 1].length) };
 }
 

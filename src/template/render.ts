@@ -90,7 +90,7 @@ interface LexToken {
  */
 export function compilePromptTemplate(text: string, resolvers: TemplateResolvers, analysis: TemplateAnalysis = analyzeTemplate(text)): string {
   if (!analysis.ast || analysis.calls.length === 0) return text;
-  const lexer = (nunjucks as unknown as { lexer: { lex(src: string): { nextToken(): LexToken | null } } }).lexer;
+  const lexer = (nunjucks as unknown as { lexer: { lex(src: string): Lexer } }).lexer;
   const tokens = lexer.lex(text);
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
@@ -107,6 +107,10 @@ export function compilePromptTemplate(text: string, resolvers: TemplateResolvers
     out += chunk;
   };
   while ((token = tokens.nextToken())) {
+    if (token.type === 'block-start') {
+      skipRawBlock(tokens);
+      continue;
+    }
     if (token.type !== 'variable-start') continue;
     const start = offsetOf(token);
     const inner: LexToken[] = [];
@@ -121,7 +125,8 @@ export function compilePromptTemplate(text: string, resolvers: TemplateResolvers
     }
     if (!end) break;
     const value = literalCallValue(inner, resolvers);
-    if (value === undefined || value.includes('{% endraw %}') || value.includes('{%endraw%}')) continue;
+    // A value holding a raw/endraw tag would end (or nest) the raw block it is wrapped in: leave that call for build time.
+    if (value === undefined || RAW_TAG.test(value)) continue;
     copy(start);
     if (token.value.endsWith('-')) out = out.replace(/\s+$/, '');
     out += value.length ? `{% raw %}${value}{% endraw %}` : '';
@@ -130,6 +135,30 @@ export function compilePromptTemplate(text: string, resolvers: TemplateResolvers
   }
   copy(text.length);
   return out;
+}
+
+/** The tags nunjucks' parser counts when it looks for the end of a raw block (see parseRaw in nunjucks/src/parser.js). */
+const RAW_TAG = /\{%\s*(raw|endraw)\s*%\}/;
+
+interface Lexer {
+  nextToken(): LexToken | null;
+  _extractRegex(regex: RegExp): RegExpMatchArray | null;
+}
+
+/**
+ * Called after a `{%`: when the tag is `raw` or `verbatim`, moves the lexer past its matching end tag, exactly as
+ * nunjucks' parser does, so `{{ ... }}` written inside a raw block is left alone. Any other tag is just skipped.
+ */
+function skipRawBlock(tokens: Lexer): void {
+  let t = tokens.nextToken();
+  while (t && t.type === 'whitespace') t = tokens.nextToken();
+  if (!t || t.type !== 'symbol' || (t.value !== 'raw' && t.value !== 'verbatim')) return;
+  const tag = t.value;
+  while ((t = tokens.nextToken()) && t.type !== 'block-end');
+  const boundary = new RegExp(`([\\s\\S]*?){%\\s*(${tag}|end${tag})\\s*(?=%})%}`);
+  let level = 1;
+  let m: RegExpMatchArray | null;
+  while (level > 0 && (m = tokens._extractRegex(boundary))) level += m[2] === tag ? 1 : -1;
 }
 
 /** The value of `fn('a', 'b')` when the tokens are exactly such a call; undefined otherwise. */

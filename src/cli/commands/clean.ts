@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { rawString } from '../flags.js';
 import { out, printDiagnostics } from '../print.js';
 
 export interface CleanFlags {
@@ -10,7 +11,7 @@ export interface CleanFlags {
 
 /** `loom clean`: delete target/ (and, with --warehouse, the local DuckDB warehouse). */
 export async function cleanCommand(flags: CleanFlags): Promise<number> {
-  const dir = resolve(flags.projectDir ?? '.');
+  const dir = resolve(rawString(['project-dir'], flags.projectDir) ?? '.');
   const loaded = loadConfig(dir);
   if (!loaded.config) {
     printDiagnostics(loaded.diagnostics, () => loaded.file?.text);
