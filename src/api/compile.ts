@@ -6,7 +6,7 @@ import type { ConfigOverrides, ResolvedConfig } from '../config/types.js';
 import { compileProject } from '../compile/compile.js';
 import type { Manifest } from '../compile/manifest-types.js';
 import { writeTarget } from '../compile/write-target.js';
-import { hasErrors, sortDiagnostics, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { linkProject } from '../graph/link.js';
 import { selectNodes } from '../graph/select/index.js';
 import type { LinkedProject } from '../graph/types.js';
@@ -101,7 +101,13 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
   lap('select');
 
   if (options.write !== false) {
-    writeTarget(projectDir, config.targetPath, manifest);
+    try {
+      writeTarget(projectDir, config.targetPath, manifest);
+    } catch (e) {
+      // A file where target/ should be, a read-only folder: the user's to fix, so no stack trace.
+      if (!(e as NodeJS.ErrnoException).code) throw e;
+      return fail([...diagnostics, error('LOOM004', `cannot write ${config.targetPath}/: ${(e as Error).message}`)], config, linked);
+    }
     lap('write');
   }
   return {

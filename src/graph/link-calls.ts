@@ -50,7 +50,10 @@ export function resolveCalls(
         if (id) {
           if (!node.parents.has(id)) node.parents.set(id, () => locate(call));
           if (!node.refs.includes(name)) node.refs.push(name);
-        } else if (!names.brokenModels.has(name)) {
+        } else if (names.brokenModels.has(name)) {
+          // Its definition has errors (already reported): this node cannot be compiled either, and must not cascade.
+          node.broken = true;
+        } else {
           out.push(error('LOOM040', `${call.text} ${where}: no model is named \`${name}\`${didYouMean(name, names.models.keys())}`, locate(call)));
         }
         break;
@@ -66,7 +69,9 @@ export function resolveCalls(
         if (id) {
           if (!node.parents.has(id)) node.parents.set(id, () => locate(call));
           if (!node.sources.some(([s, t]) => s === source && t === table)) node.sources.push([source, table]);
-        } else if (!names.brokenSources.has(key)) {
+        } else if (names.brokenSources.has(key)) {
+          node.broken = true;
+        } else {
           const tables = [...names.sources.keys()].filter((k) => k.startsWith(`${source}.`)).map((k) => k.slice(source.length + 1));
           const message = tables.length
             ? `${call.text} ${where}: source \`${source}\` has no table \`${table}\`${didYouMean(table, tables)}; its tables: ${listOf(tables, 'and')}`

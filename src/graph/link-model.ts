@@ -128,7 +128,6 @@ function linkFrom(node: LinkedNode, model: RawModel, from: string, names: NameTa
   const origin = keyOrigin(model, 'from');
   const trimmed = from.trim();
   const text = trimmed.startsWith('{{') ? trimmed : `{{ ${trimmed} }}`;
-  const wrapped = text !== trimmed;
   const analysis = analyzeTemplate(text);
   const locate = (call?: TemplateCall): SourceLocation =>
     call ? locateInYamlString(origin.file, origin.path, from, { line: 1, col: 1 }, call.text) : origin.file.locate(origin.path);
@@ -137,8 +136,7 @@ function linkFrom(node: LinkedNode, model: RawModel, from: string, names: NameTa
   const call = analysis.calls[0];
   const single = analysis.calls.length === 1 && only?.length === 1 && only[0].typename === 'FunCall' && (call.fn === 'ref' || call.fn === 'source');
   if (analysis.syntaxError || !single) {
-    const got = wrapped ? from : `\`${from}\``;
-    return [error('LOOM071', `\`from\` of \`${model.name}\` must be one ref('model') or source('source', 'table'); got ${got}`, locate())];
+    return [error('LOOM071', `\`from\` of \`${model.name}\` must be one ref('model') or source('source', 'table'); got \`${from}\``, locate())];
   }
   const before = new Set(node.parents.keys());
   const diagnostics = resolveCalls(node, analysis.calls, (c) => locate(c), names);

@@ -1,6 +1,7 @@
 /**
- * Retries with exponential backoff and full jitter. Only `LlmError.retryable` kinds are retried; a
- * server-given retry-after is a floor on the wait. Every attempt, good or bad, is reported.
+ * Retries with exponential backoff and full jitter. Only `LlmError.retryable` kinds are retried (anything
+ * thrown that is not an LlmError is a bug and is not); a server-given retry-after is a floor on the wait.
+ * Every attempt, good or bad, is reported.
  */
 import { LlmError } from './types.js';
 
@@ -73,6 +74,8 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, policy: R
       return value;
     } catch (err) {
       const error = asLlmError(err);
+      // Anything that is not an LlmError is a bug on our side: report it, never retry it.
+      const retryable = err instanceof LlmError && error.retryable;
       hooks.onAttempt?.({
         attempt: n,
         status: error.kind,
@@ -81,7 +84,7 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, policy: R
         latency_ms: now() - started,
         error,
       });
-      if (!error.retryable || n >= total) throw error;
+      if (!retryable || n >= total) throw error;
       if (hooks.signal?.aborted) throw new LlmError('aborted', 'The build is stopping.', { cause: error });
       await sleep(backoffDelayMs(n - 1, policy, random, error.retryAfterMs));
       if (hooks.signal?.aborted) throw new LlmError('aborted', 'The build is stopping.', { cause: error });

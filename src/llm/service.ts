@@ -107,6 +107,8 @@ class Service implements LoomLlmService {
   private readonly inflight = new Map<string, Promise<NetworkResult<unknown>>>();
   private readonly outputTokens = new Map<string, { total: number; count: number }>();
   private readonly unpriced = new Set<string>();
+  /** The first authentication failure: the key is wrong for every request, so later ones are refused unsent. */
+  private authFailure: LlmError | null = null;
   private readonly counters = { requests: 0, cache_hits: 0, retries: 0, failures: 0, tokens_in: 0, tokens_out: 0, tokens_cached: 0, cost_usd: 0 };
 
   constructor(options: LlmServiceOptions) {
@@ -297,6 +299,7 @@ class Service implements LoomLlmService {
   }
 
   private async send<R>(network: Network<R>, context: CallContext): Promise<NetworkResult<R>> {
+    if (this.authFailure) throw this.authFailure;
     let estimate: number;
     try {
       estimate = await this.reserve(network, context);
@@ -315,13 +318,22 @@ class Service implements LoomLlmService {
       const reports: AttemptReport[] = [];
       try {
         const tokens = this.tokensForLimiter(network, model);
+        // A successful attempt keeps its limiter slot until its answer is journaled: otherwise a new request
+        // could go out while an answer already paid for exists only in memory, and a kill -9 then loses it.
         const response = await withRetry(
           async () => {
+            if (this.authFailure) {
+              this.limiter.release();
+              throw this.authFailure;
+            }
             this.counters.requests++;
             try {
               return await network.send(model);
-            } finally {
+            } catch (error) {
+              // Before the slot goes to the next request, so that request sees a wrong key and is not sent.
+              if (error instanceof LlmError && error.kind === 'auth') this.authFailure ??= error;
               this.limiter.release();
+              throw error;
             }
           },
           this.settings,
@@ -336,9 +348,13 @@ class Service implements LoomLlmService {
         );
         attemptsSent += reports.length;
         this.counters.retries += reports.length - 1;
-        const { result, journaled } = this.answered(network, context, response, model, key, reports, estimate, attemptsSent);
-        if (journaled) await journaled;
-        return result;
+        try {
+          const { result, journaled } = this.answered(network, context, response, model, key, reports, estimate, attemptsSent);
+          if (journaled) await journaled;
+          return result;
+        } finally {
+          this.limiter.release();
+        }
       } catch (err) {
         const error = err instanceof LlmError ? err : new LlmError('invalid_response', String(err), { cause: err });
         attemptsSent += reports.length;
@@ -351,6 +367,7 @@ class Service implements LoomLlmService {
           );
         }
         lastError = error;
+        if (error.kind === 'auth') this.authFailure ??= error;
         if (!fallsBack(error)) break;
       }
     }

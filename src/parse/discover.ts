@@ -1,26 +1,39 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-/** Relative paths (forward slashes, sorted) of the files under `dirs` whose names pass `accept`. Missing dirs are skipped. */
+/**
+ * Relative paths (forward slashes, sorted) of the files under `dirs` whose names pass `accept`. Folders are not
+ * files (a folder `context/style/` is not a context named `style`); symlinks to files are. Hidden files and files
+ * in hidden folders are skipped, and so are missing dirs.
+ */
 export function listFiles(projectDir: string, dirs: readonly string[], accept: (name: string) => boolean): string[] {
   const found = new Set<string>();
   for (const dir of dirs) {
     const abs = join(projectDir, dir);
-    let entries: string[];
+    let entries: Dirent[];
     try {
       if (!statSync(abs).isDirectory()) continue;
-      entries = readdirSync(abs, { recursive: true }) as string[];
+      entries = readdirSync(abs, { recursive: true, withFileTypes: true });
     } catch {
       continue;
     }
     for (const entry of entries) {
-      const name = entry.split(sep).pop()!;
-      if (name.startsWith('.') || !accept(name)) continue;
-      const rel = relative(projectDir, join(abs, entry)).split(sep).join('/');
-      found.add(rel);
+      if (entry.name.startsWith('.') || !accept(entry.name)) continue;
+      const path = join(entry.parentPath, entry.name);
+      if (!entry.isFile() && !(entry.isSymbolicLink() && isFile(path))) continue;
+      if (relative(abs, entry.parentPath).split(sep).some((folder) => folder.startsWith('.'))) continue; // inside a hidden folder
+      found.add(relative(projectDir, path).split(sep).join('/'));
     }
   }
   return [...found].sort();
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export const isYaml = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');

@@ -32,12 +32,11 @@ export function explainErrors(
   fileLabel: string,
 ): SchemaProblem[] {
   const out: SchemaProblem[] = [];
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const hidden = hiddenAnyOfErrors(errors);
   const seen = new Set<string>();
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
-    // Errors from inside an anyOf branch are noise: the anyOf error itself says what was expected.
-    if (e.keyword !== 'anyOf' && [...anyOfPaths].some((p) => e.instancePath === p && e.schemaPath.includes('/anyOf/'))) continue;
+    if (hidden.has(e)) continue;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -45,6 +44,23 @@ export function explainErrors(
     if (d) out.push({ diagnostic: d, path });
   }
   return out;
+}
+
+/**
+ * An anyOf fails with an error of its own plus the errors of every branch. When some branch got the shape right
+ * and only something inside it is wrong (`passthrough: [a, 3]`), those inner errors say what to fix and the anyOf
+ * error ("must be true or false or a list") would only confuse. Otherwise the anyOf error alone says what was
+ * expected and the branches' errors are noise.
+ */
+function hiddenAnyOfErrors(errors: readonly ErrorObject[]): Set<ErrorObject> {
+  const hidden = new Set<ErrorObject>();
+  for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
+    const branches = errors.filter((e) => e !== anyOf && e.schemaPath.startsWith(`${anyOf.schemaPath}/`) && e.instancePath.startsWith(anyOf.instancePath));
+    const inner = branches.filter((e) => e.instancePath.startsWith(`${anyOf.instancePath}/`));
+    for (const e of branches) if (!inner.includes(e)) hidden.add(e);
+    if (inner.length) hidden.add(anyOf);
+  }
+  return hidden;
 }
 
 function explainOne(

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+const addFormats = addFormatsModule.default;
 
 /** The JSON Schemas shipped in the package's schemas/ folder (also published for editors). */
 export type SchemaName = 'loom_project' | 'models' | 'pipeline' | 'evaluate' | 'llm-config' | 'manifest' | 'run_results';
@@ -22,6 +25,8 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 function instance(): Ajv {
   if (!ajv) {
     ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+    // The artifact schemas use `format: date-time`; without the format ajv would warn on stderr when compiling them.
+    addFormats(ajv, ['date-time']);
     // Schemas are added under their file names so their relative $refs resolve here exactly as they do in an editor.
     for (const name of ALL) ajv.addSchema(loadSchema(name), `${BASE}${name}.schema.json`);
   }

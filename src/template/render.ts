@@ -65,15 +65,22 @@ function call(resolvers: TemplateResolvers, fn: string, args: unknown[]): unknow
   }
 }
 
+/**
+ * A nunjucks render error as a message and a 1-based position. At render time nunjucks gives no lineno/colno
+ * fields: the position is only in the message, `(name) [Line 1, Column 4]`, counted from 0.
+ */
 export function renderErrorOf(e: unknown): RenderError {
   const err = e as { message?: string; lineno?: number; colno?: number };
-  const message = String(err.message ?? e)
+  const raw = String(err.message ?? e);
+  const at = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  const message = raw
     .replace(/^\(.*?\)\s*/, '')
     .replace(/\[Line \d+, Column \d+\]\s*/, '')
-    .replace(/^\s*Error: /, '')
+    .replace(/^\s*[A-Za-z]*Error: /, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return { message, line: typeof err.lineno === 'number' ? err.lineno : null, col: typeof err.colno === 'number' ? err.colno : null };
+  if (typeof err.lineno === 'number') return { message, line: err.lineno, col: typeof err.colno === 'number' ? err.colno : null };
+  return { message, line: at ? Number(at[1]) + 1 : null, col: at ? Number(at[2]) + 1 : null };
 }
 
 interface LexToken {

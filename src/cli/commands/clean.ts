@@ -1,6 +1,7 @@
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { UsageError } from '../../diagnostics/diagnostic.js';
 import { rawString } from '../flags.js';
 import { out, printDiagnostics } from '../print.js';
 
@@ -17,11 +18,30 @@ export async function cleanCommand(flags: CleanFlags): Promise<number> {
     printDiagnostics(loaded.diagnostics, () => loaded.file?.text);
     return 1;
   }
-  const targets = [loaded.config.targetPath];
-  if (flags.warehouse) targets.push(loaded.config.warehouse, `${loaded.config.warehouse}.wal`, '.loom');
-  for (const path of targets) {
-    rmSync(join(dir, path), { recursive: true, force: true });
-    out(`Removed ${path}`);
+  const folders = [loaded.config.targetPath];
+  const files: string[] = [];
+  if (flags.warehouse) {
+    folders.push('.loom');
+    files.push(loaded.config.warehouse, `${loaded.config.warehouse}.wal`);
   }
+  // Folders are deleted recursively: only ever inside the project (a `target-path: ..` must not empty the parent).
+  for (const folder of folders) {
+    const abs = resolve(dir, folder);
+    const rel = relative(dir, abs);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      throw new UsageError(`loom clean only deletes folders inside the project; \`${folder}\` resolves to ${abs}`);
+    }
+  }
+  let removed = 0;
+  for (const path of [...folders, ...files]) {
+    const abs = resolve(dir, path);
+    if (!existsSync(abs)) continue;
+    if (files.includes(path) && statSync(abs).isDirectory()) throw new UsageError(`the warehouse \`${path}\` is a folder, not a DuckDB file; not deleting it`);
+    rmSync(abs, { recursive: true, force: true });
+    out(`Removed ${path}`);
+    removed++;
+  }
+  if (!removed) out(`Nothing to remove: ${[...folders, ...files].join(", ")} not found`);
   return 0;
 }
+

@@ -54,6 +54,8 @@ export interface FakeOpenAIOptions {
   modelFaults?: Record<string, FakeFault>;
   /** Full control: return a fault, null for none, or undefined to fall through to the other rules. */
   faultFor?: (ctx: FakeRequestContext) => FakeFault | null | undefined;
+  /** Replace the error message a fault answers with (e.g. a provider's exact wording). */
+  errorMessages?: Partial<Record<FakeFault, string>>;
   /** Headers sent with 429s. */
   retryAfterMs?: number;
   retryAfterSeconds?: number | string;

@@ -134,6 +134,10 @@ export async function startFakeOpenAIServer(initialOptions) {
     });
   }
 
+  function message(fault, fallback) {
+    return options.errorMessages?.[fault] ?? fallback;
+  }
+
   function sendFault(out, fault, ctx) {
     stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
     switch (fault) {
@@ -141,34 +145,34 @@ export async function startFakeOpenAIServer(initialOptions) {
         const headers = {};
         if (options.retryAfterMs != null) headers['retry-after-ms'] = String(options.retryAfterMs);
         if (options.retryAfterSeconds != null) headers['retry-after'] = String(options.retryAfterSeconds);
-        return send(out, 429, errorBody('Rate limit reached for requests (fake).', 'requests', 'rate_limit_exceeded'), headers);
+        return send(out, 429, errorBody(message(fault, 'Rate limit reached for requests (fake).'), 'requests', 'rate_limit_exceeded'), headers);
       }
       case 'server_error':
-        return send(out, 500, errorBody('The server had an error while processing your request (fake).', 'server_error', null));
+        return send(out, 500, errorBody(message(fault, 'The server had an error while processing your request (fake).'), 'server_error', null));
       case 'bad_gateway':
-        return send(out, 502, errorBody('Bad gateway (fake).', 'server_error', null));
+        return send(out, 502, errorBody(message(fault, 'Bad gateway (fake).'), 'server_error', null));
       case 'unavailable':
-        return send(out, 503, errorBody('The engine is currently overloaded (fake).', 'server_error', null));
+        return send(out, 503, errorBody(message(fault, 'The engine is currently overloaded (fake).'), 'server_error', null));
       case 'unauthorized':
-        return send(out, 401, errorBody('Incorrect API key provided (fake).', 'invalid_request_error', 'invalid_api_key'));
+        return send(out, 401, errorBody(message(fault, 'Incorrect API key provided (fake).'), 'invalid_request_error', 'invalid_api_key'));
       case 'forbidden':
-        return send(out, 403, errorBody('You are not allowed to use this model (fake).', 'invalid_request_error', 'model_not_allowed'));
+        return send(out, 403, errorBody(message(fault, 'You are not allowed to use this model (fake).'), 'invalid_request_error', 'model_not_allowed'));
       case 'bad_request':
-        return send(out, 400, errorBody('Invalid request (fake).', 'invalid_request_error', null));
+        return send(out, 400, errorBody(message(fault, 'Invalid request (fake).'), 'invalid_request_error', null));
       case 'model_not_found':
         return send(
           out,
           404,
-          errorBody(`The model \`${ctx.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'),
+          errorBody(message(fault, `The model \`${ctx.model}\` does not exist or you do not have access to it.`), 'invalid_request_error', 'model_not_found'),
         );
       case 'hang':
-        hanging.add(out.out);
-        out.out.on('close', () => hanging.delete(out.out));
+        hanging.add(out.res);
+        out.res.on('close', () => hanging.delete(out.res));
         return;
       case 'reset':
         return deliver(out, () => {
           stats.byStatus.reset = (stats.byStatus.reset ?? 0) + 1;
-          out.out.socket?.destroy();
+          out.res.socket?.destroy();
         });
       case 'malformed_body':
         return send(out, 200, '{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"index":0,"message":{"role":"assi');

@@ -60,6 +60,7 @@ beforeEach(() => {
     retryAfterMs: undefined,
     retryAfterSeconds: undefined,
     cachedTokensRatio: 0,
+    errorMessages: undefined,
   });
   server.resetStats();
 });
@@ -170,7 +171,7 @@ describe.each(['sdk', 'direct'] as const)('openai provider over the %s transport
     server.setOptions({ failFirst: 1, failFault: 'malformed_body' });
     const broken = await failure(provider(transport).complete(request, callOptions));
     expect(broken.kind).toBe('invalid_response');
-    expect(broken.retryable).toBe(false);
+    expect(broken.retryable).toBe(true); // a garbled 2xx (a proxy cut it off) is transient
 
     server.resetStats();
     server.setOptions({ failFirst: 1, failFault: 'empty_choices' });
@@ -199,6 +200,20 @@ describe.each(['sdk', 'direct'] as const)('openai provider over the %s transport
     expect(bodies[1].messages[0].role).toBe('system');
     expect(bodies[1].messages[0].content).toContain('"sentiment"');
     expect(bodies[1].messages).toHaveLength(2);
+  });
+
+  it('keeps json_schema when the endpoint rejects the schema itself, not the feature', async () => {
+    server.setOptions({
+      failFirst: 1,
+      failFault: 'bad_request',
+      errorMessages: { bad_request: "Invalid schema for response_format 'output': 'enum' must be a non-empty array." },
+    });
+    const p = provider(transport);
+    const err = await failure(p.complete(request, callOptions));
+    expect(err.kind).toBe('bad_request');
+    expect(err.message).toMatch(/Invalid schema/);
+    expect(p.structuredOutputMode).toBe('json_schema');
+    expect(server.stats().bodies).toHaveLength(1);
   });
 
   it('drops response_format altogether when json_object is rejected too', async () => {
@@ -246,6 +261,26 @@ describe.each(['sdk', 'direct'] as const)('openai provider over the %s transport
     expect(seen['authorization']).toBe('Bearer sk-test');
     expect(seen['http-referer']).toBe('https://loom.dev');
     expect(seen['x-title']).toBe('loom');
+  });
+});
+
+describe.each(['sdk', 'direct'] as const)('Azure-style endpoints over the %s transport', (transport) => {
+  it('keeps ?api-version on every request and authenticates with the api-key header only', async () => {
+    let seen: { path: string; headers: Record<string, unknown> } | null = null;
+    server.setOptions({
+      responder: (_b, ctx) => {
+        seen = { path: ctx.path, headers: ctx.headers };
+        return undefined;
+      },
+    });
+    const p = new OpenAIProvider(
+      testSettings({ base_url: `${server.url}/openai/deployments/gpt4o?api-version=2024-10-21`, headers: { 'api-key': 'azure-key' }, transport }),
+      { env: {} },
+    );
+    await p.complete(request, callOptions);
+    expect(seen!.path).toBe('/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21');
+    expect(seen!.headers['api-key']).toBe('azure-key');
+    expect(seen!.headers['authorization']).toBeUndefined();
   });
 });
 

@@ -67,7 +67,21 @@ describe('withRetry', () => {
     expect((err as LlmError).message).toBe('timeout #4');
   });
 
-  it.each(['auth', 'bad_request', 'invalid_response', 'budget', 'aborted'] as const)('does not retry %s', async (kind) => {
+  it.each(['rate_limit', 'server', 'timeout', 'connection', 'invalid_response'] as const)('retries %s', async (kind) => {
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        if (++calls < 3) throw new LlmError(kind, kind);
+        return 'ok';
+      },
+      policy,
+      { sleep: async () => undefined },
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+  });
+
+  it.each(['auth', 'bad_request', 'budget', 'aborted'] as const)('does not retry %s', async (kind) => {
     let calls = 0;
     const err = await withRetry(
       async () => {
@@ -81,7 +95,7 @@ describe('withRetry', () => {
     expect((err as LlmError).kind).toBe(kind);
   });
 
-  it('wraps unexpected errors as non-retryable invalid_response', async () => {
+  it('wraps unexpected errors (bugs) as invalid_response and does not retry them', async () => {
     let calls = 0;
     const err = await withRetry(
       async () => {
@@ -114,6 +128,26 @@ describe('withRetry', () => {
     ).catch((e) => e);
     expect(calls).toBe(1);
     expect((err as LlmError).kind).toBe('aborted');
+  });
+
+  it('runs beforeAttempt (e.g. waiting for the limiter) outside the attempt latency', async () => {
+    let clock = 0;
+    const reports: AttemptReport[] = [];
+    await withRetry(
+      async () => {
+        clock += 7;
+        return 'ok';
+      },
+      policy,
+      {
+        now: () => clock,
+        beforeAttempt: async () => {
+          clock += 1000;
+        },
+        onAttempt: (r) => reports.push(r),
+      },
+    );
+    expect(reports[0]).toMatchObject({ started_at: 1000, latency_ms: 7 });
   });
 
   it('really sleeps with the default sleep', async () => {

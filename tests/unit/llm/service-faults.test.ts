@@ -108,11 +108,15 @@ describe.each(['sdk', 'direct'] as const)('retries over the %s transport', (tran
     expect(chatRequests()).toBe(1);
   });
 
-  it('reports a malformed body as invalid_response without retrying it', async () => {
-    server.setOptions({ failFirst: 100, failFault: 'malformed_body' });
-    const { service } = setup(transport, { max_retries: 5 });
-    expect((await failure(service.complete(request, context()))).kind).toBe('invalid_response');
-    expect(chatRequests()).toBe(1);
+  it('retries a malformed 2xx body, then gives up with invalid_response', async () => {
+    server.setOptions({ failFirst: 1, failFault: 'malformed_body' });
+    const { service } = setup(transport, { max_retries: 2 });
+    expect((await service.complete(request, context())).attempts).toBe(2);
+
+    server.resetStats();
+    server.setOptions({ failFirst: 100 });
+    expect((await failure(service.complete({ ...request, messages: [{ role: 'user', content: 'other' }] }, context()))).kind).toBe('invalid_response');
+    expect(chatRequests()).toBe(3);
   });
 
   it('falls back to the next model once the primary is exhausted', async () => {
