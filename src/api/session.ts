@@ -163,6 +163,7 @@ const NO_LLM: LlmService = {
   offline: false,
   complete: () => Promise.reject(new Error('this node makes no LLM calls')),
   embed: () => Promise.reject(new Error('this node makes no LLM calls')),
+  prefetch: async () => undefined,
   flush: async () => undefined,
   stats: () => ({ requests: 0, cache_hits: 0, retries: 0, failures: 0, tokens_in: 0, tokens_out: 0, tokens_cached: 0, cost_usd: 0, unpriced_models: [] }),
 };

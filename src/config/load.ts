@@ -34,7 +34,13 @@ export function loadConfig(projectDir: string, overrides: ConfigOverrides = {}):
       diagnostics: [error('LOOM020', `no ${PROJECT_FILE} in ${dir}${alt}; run \`loom init <dir>\` to create a project, or pass --project-dir`)],
     };
   }
-  const file = new YamlFile(PROJECT_FILE, readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { config: null, file: null, diagnostics: [error('LOOM003', `cannot read ${PROJECT_FILE}: ${(e as Error).message}`)] };
+  }
+  const file = new YamlFile(PROJECT_FILE, text);
   if (file.diagnostics.length) return { config: null, file, diagnostics: file.diagnostics };
   if (typeof file.value !== 'object' || file.value === null || Array.isArray(file.value)) {
     return { config: null, file, diagnostics: [error('LOOM011', `${PROJECT_FILE} must be a mapping of settings`, file.locate([]))] };

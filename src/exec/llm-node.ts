@@ -24,7 +24,7 @@ import {
 } from '../warehouse/llm-table.js';
 import { splitRelation } from '../warehouse/materialize.js';
 import { outputValidator } from './answer.js';
-import { processRow, type PendingRow, type RowPlan } from './llm-row.js';
+import { prepareRow, processRow, transformRequest, type PreparedRow, type RowFailure, type RowPlan } from './llm-row.js';
 import { meteredLlm } from './metered-llm.js';
 import { promptRenderer } from './prompt-renderer.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
@@ -139,8 +139,8 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
   };
 
   const inFlight = new Set<Promise<void>>();
-  const handle = async (pending: PendingRow) => {
-    const outcome = await processRow(plan, pending);
+  const handle = async (prepared: PreparedRow | { failed: RowFailure }) => {
+    const outcome = 'failed' in prepared ? prepared : await processRow(plan, prepared);
     done++;
     if ('failed' in outcome) {
       const error = outcome.failed.error;
@@ -149,7 +149,7 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
         budgetStop = true;
       }
       else if (error instanceof LlmError && (error.kind === 'auth' || error.kind === 'aborted')) stopReason ??= error.message;
-      else failures.push({ key: pending.key, error });
+      else failures.push({ key: outcome.failed.key, error });
     } else {
       const f = outcome.finished;
       if (f.disposition === 'passed') result.rows_passed++;
@@ -157,6 +157,11 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
       else result.rows_quarantined++;
       if (outcome.results) scores.push(outcome.results);
       if (f.disposition !== 'passed' && evaluate?.on_failure === 'fail' && f.reason) failOnRow ??= `row ${f.key} failed its quality gate (on_failure: fail): ${f.reason}`;
+      if (f.disposition === 'passed') {
+        // Only quarantine keeps prompts and whole input rows; passed rows need the input only for copied columns.
+        f.prompt = null;
+        if (spec.copied.length === 0) f.row = null;
+      }
       buffer.push(f);
       flush(false);
     }
@@ -166,9 +171,14 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
   if (pendingCount > 0) {
     ctx.reporter.nodeProgress(node, 0, pendingCount);
     outer: for await (const chunk of reader.stream(pendingSql)) {
-      for (const r of chunk) {
+      if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
+      const rows = chunk.map((r) => prepareRow(plan, { key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row) }));
+      // One cache query for the whole chunk instead of one per row.
+      const requests = rows.filter((r): r is PreparedRow => !('failed' in r)).map((r) => transformRequest(plan, r.messages));
+      await plan.llm.prefetch(requests, { fallback_models: plan.fallbackModels, read_cache: plan.readCache });
+      for (const prepared of rows) {
         if (stopReason || failOnRow || writeError || ctx.signal.aborted) break outer;
-        const task = handle({ key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row) }).finally(() => inFlight.delete(task));
+        const task = handle(prepared).finally(() => inFlight.delete(task));
         inFlight.add(task);
         if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
         flush(false);

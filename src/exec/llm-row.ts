@@ -41,20 +41,36 @@ export interface RowFailure {
 
 export type RowOutcome = { finished: FinishedRow; results: EvaluatorResult[] | null } | { failed: RowFailure };
 
+/** A pending row with its prompt rendered, ready to be sent. */
+export interface PreparedRow {
+  pending: PendingRow;
+  row: Record<string, unknown>;
+  messages: ChatMessage[];
+}
+
+/** Parses the row and renders its messages; a row the template cannot render is a failure, not a crash. */
+export function prepareRow(plan: RowPlan, pending: PendingRow): PreparedRow | { failed: RowFailure } {
+  const row = JSON.parse(pending.row) as Record<string, unknown>;
+  try {
+    return { pending, row, messages: plan.renderer.messages(row) };
+  } catch (e) {
+    return { failed: { key: pending.key, error: new Error(`cannot render the prompt for row ${pending.key}: ${(e as Error).message}`) } };
+  }
+}
+
+/** The transform request for a row's messages with `model`. */
+export function transformRequest(plan: RowPlan, messages: ChatMessage[], params: LlmParams = plan.params): CompletionRequest {
+  return { params, messages, ...(plan.outputSchema ? { output_schema: plan.outputSchema, schema_name: plan.schemaName } : {}) };
+}
+
 /**
  * One input row through the transform: render the prompt, ask (cache first), parse and validate the answer —
  * with one repair request when it is not valid — then run the evaluators and the gate, and retry with the
  * fallback model when the gate says so. Quality problems end in quarantine; provider failures are returned as
  * failures (the row is retried next build).
  */
-export async function processRow(plan: RowPlan, pending: PendingRow): Promise<RowOutcome> {
-  const row = JSON.parse(pending.row) as Record<string, unknown>;
-  let messages: ChatMessage[];
-  try {
-    messages = plan.renderer.messages(row);
-  } catch (e) {
-    return { failed: { key: pending.key, error: new Error(`cannot render the prompt for row ${pending.key}: ${(e as Error).message}`) } };
-  }
+export async function processRow(plan: RowPlan, prepared: PreparedRow): Promise<RowOutcome> {
+  const { pending, row, messages } = prepared;
   const prompt = messages[messages.length - 1].content;
   const base = (model: string) => ({ ...plan.params, model });
   const context = (stage: CallContext['stage']): CallContext => ({ run_id: plan.runId, node_id: plan.nodeId, row_key: pending.key, stage, budgets: plan.budgets });
@@ -115,7 +131,7 @@ async function answer(
   fallbacks: string[],
   context: (stage: CallContext['stage']) => CallContext,
 ): Promise<Attempt> {
-  const request: CompletionRequest = { params, messages, ...(plan.outputSchema ? { output_schema: plan.outputSchema, schema_name: plan.schemaName } : {}) };
+  const request = transformRequest(plan, messages, params);
   const first = await plan.llm.complete(request, context('transform'), { fallback_models: fallbacks, read_cache: plan.readCache });
   const parsed = parseAnswer(first.response.content, plan.validate);
   if (parsed.ok) return { content: first.response.content, parsed, model: first.model };

@@ -42,6 +42,7 @@ export function meteredLlm(llm: LlmService): { llm: LlmService; stats: NodeLlmSt
       count(context.stage, outcome, outcome.response.model);
       return outcome;
     },
+    prefetch: (requests, options) => llm.prefetch(requests, options),
     flush: () => llm.flush(),
     stats: () => llm.stats(),
   };

@@ -89,7 +89,7 @@ export function linkModel(node: LinkedNode, model: RawModel, names: NameTables, 
     out.push(
       error(
         'LOOM074',
-        `llm model \`${model.name}\` names no model: set \`llm: { model: ... }\` on it or \`defaults: { llm: { model: ... } }\` in loom_project.yml`,
+        `llm model \`${model.name}\` names no model: set ${model.pipeline ? '`transform.model`' : '`llm: { model: ... }`'} on it or \`defaults: { llm: { model: ... } }\` in loom_project.yml`,
         locateKey(model, body.llm ? 'llm' : 'name'),
       ),
     );

@@ -3,6 +3,7 @@ import { hasCycle, topologicalGenerations } from 'graphology-dag';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { PromptLibrary } from '../parse/prompt-library.js';
 import type { ProjectSpec, RawModel, RawSourceTable } from '../parse/types.js';
+import { relationOf } from '../compile/relations.js';
 import { findCycles } from './cycles.js';
 import { destinationId, displayName, modelId, sourceId } from './ids.js';
 import { linkModel } from './link-model.js';
@@ -78,6 +79,8 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     nodes.set(id, node);
   }
 
+  diagnostics.push(...relationClashes(nodes));
+
   const graph = new Graph.DirectedGraph();
   for (const id of nodes.keys()) graph.addNode(id);
   for (const node of nodes.values()) for (const parent of node.parents.keys()) graph.addEdge(parent, node.unique_id);
@@ -90,6 +93,37 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     order = topologicalGenerations(graph).flatMap((generation) => generation.sort());
   }
   return { config, nodes, graph, order, prompts, contextFiles: spec.contextFiles, files: spec.files, diagnostics: withoutRepeats(diagnostics) };
+}
+
+/**
+ * DuckDB ignores case in names, even quoted, and models are written with `create or replace`: two nodes whose
+ * relations differ only by case (models `Orders` and `orders`, or a source named `main` and a model of its table's
+ * name) would silently overwrite each other. Sources that read an existing table write nothing, so may share one.
+ */
+function relationClashes(nodes: Map<string, LinkedNode>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byRelation = new Map<string, LinkedNode[]>();
+  for (const node of nodes.values()) {
+    if (node.resource_type === 'destination') continue;
+    const key = relationOf(node).toLowerCase();
+    byRelation.set(key, [...(byRelation.get(key) ?? []), node]);
+  }
+  const writes = (n: LinkedNode) => n.resource_type === 'model' || n.source?.format !== 'table';
+  for (const group of byRelation.values()) {
+    const [first, ...others] = group;
+    for (const other of others) {
+      if (!writes(first) && !writes(other)) continue;
+      const at = first.origin.file.locate(first.origin.path);
+      out.push(
+        error(
+          'LOOM033',
+          `${other.resource_type} \`${displayName(other.unique_id)}\` and ${first.resource_type} \`${displayName(first.unique_id)}\` (${at.file}:${at.line}:${at.col}) would both be stored as ${relationOf(other)}: the warehouse ignores case in names; rename one`,
+          other.origin.file.locate(other.origin.path),
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 /** A template shared by several models reports a problem of its own (a missing include) once, not once per model. */

@@ -87,6 +87,11 @@ export interface CompleteOptions {
 export interface LlmService {
   complete(request: CompletionRequest, context: CallContext, options?: CompleteOptions): Promise<CompletionOutcome>;
   embed(request: EmbeddingRequest, context: CallContext, options?: CompleteOptions): Promise<EmbeddingOutcome>;
+  /**
+   * Looks up the cache for many requests at once ahead of `complete` (one store query per batch instead of
+   * one per call). Optional to call; `complete` gives the same answers without it.
+   */
+  prefetch(requests: readonly CompletionRequest[], options?: CompleteOptions): Promise<void>;
   /** Writes buffered cache entries and call records to their stores. */
   flush(): Promise<void>;
   /** Counters since creation: requests sent, cache hits, retries, tokens, dollars. */

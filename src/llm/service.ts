@@ -199,6 +199,16 @@ class Service implements LoomLlmService {
     };
   }
 
+  async prefetch(requests: readonly CompletionRequest[], options: CompleteOptions = {}): Promise<void> {
+    if (options.read_cache === false || requests.length === 0) return;
+    const keys: string[] = [];
+    for (const request of requests) {
+      const keyer = completionKeyer(this.provider.name, request);
+      for (const model of modelList(request.params.model, options.fallback_models)) keys.push(keyer(model));
+    }
+    await this.lookup.prefetch(keys);
+  }
+
   flush(): Promise<void> {
     return this.buffer.flush();
   }

@@ -5,6 +5,12 @@ import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diag
 export type YamlPath = readonly (string | number)[];
 
 /**
+ * YAML 1.2 core types (dates and versions stay strings) plus merge keys (`<<: *defaults`), which dbt users share
+ * settings between models with. Both parsers read files the same way.
+ */
+const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] });
+
+/**
  * One parsed YAML file: its JS value plus a way back from a path inside the value to `line:col` in the text.
  *
  * Positions are only needed when something is wrong, so the value comes from js-yaml (about five times faster
@@ -24,8 +30,8 @@ export class YamlFile {
     let value: unknown;
     let diagnostics: Diagnostic[] = [];
     try {
-      value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: path });
-    } catch {
+      value = jsyaml.load(text, { schema: SCHEMA, filename: path });
+    } catch (fastError) {
       // One mistake often trips several of yaml's checks on the same line: report the first of them.
       const lines = new Set<number>();
       const errors = this.document().doc.errors.filter((e) => {
@@ -43,8 +49,16 @@ export class YamlFile {
         return error('LOOM001', `YAML syntax error: ${firstSentence(e.message)}`, this.locationAt(e.pos[0], e.pos[1]));
       });
       if (diagnostics.length === 0) {
-        // js-yaml is stricter than YAML 1.2 in a few corners; trust the spec-complete parser then.
-        value = this.document().doc.toJS({ maxAliasCount: 1000 });
+        // js-yaml is stricter than YAML 1.2 in a few corners; trust the spec-complete parser then. It still throws
+        // when building the value for some mistakes it does not list as errors (an alias to no anchor).
+        try {
+          value = this.document().doc.toJS({ maxAliasCount: 1000 });
+        } catch (e) {
+          const alias = this.unresolvedAlias();
+          const mark = (fastError as { mark?: { position?: number } }).mark?.position ?? 0;
+          const message = alias ? `\`*${alias.name}\` refers to no anchor (define \`&${alias.name}\` before it)` : firstSentence((e as Error).message);
+          diagnostics = [error('LOOM001', `YAML syntax error: ${message}`, alias ? this.locationAt(alias.range[0], alias.range[1]) : this.locationAt(mark))];
+        }
       }
     }
     this.value = diagnostics.length ? null : (value ?? null);
@@ -67,10 +81,24 @@ export class YamlFile {
   private document(): { doc: Document.Parsed; lines: LineCounter } {
     if (!this.parsed) {
       const lines = new LineCounter();
-      const doc = YAML.parseDocument(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+      const doc = YAML.parseDocument(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
       this.parsed = { doc, lines };
     }
     return this.parsed;
+  }
+
+  /** The first alias (`*name`) with no anchor before it. */
+  private unresolvedAlias(): { name: string; range: [number, number] } | undefined {
+    const doc = this.document().doc;
+    let found: { name: string; range: [number, number] } | undefined;
+    YAML.visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
+        found = { name: alias.source, range: [alias.range[0], alias.range[1]] };
+        return YAML.visit.BREAK;
+      },
+    });
+    return found;
   }
 
   /** The mapping key that starts at `offset` (yaml reports a duplicate key by its first character only). */

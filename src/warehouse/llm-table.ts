@@ -159,24 +159,22 @@ export function pendingRowsSql(spec: LlmTableSpec, fingerprint: string, onlyKeys
   if (onlyKeys) {
     return `with ${inputCte(spec)}
       select i._loom_key, i._loom_input_hash, i._loom_row from input i
-      where i._loom_key in (${onlyKeys.length ? onlyKeys.map(quoteString).join(', ') : 'null'})
-      order by i._loom_key`;
+      where i._loom_key in (${onlyKeys.length ? onlyKeys.map(quoteString).join(', ') : 'null'})`;
   }
   return `with ${inputCte(spec)}
     select i._loom_key, i._loom_input_hash, i._loom_row from input i
     anti join (select _loom_key, _loom_input_hash from ${spec.relation} where _loom_fingerprint = ${fp}) o
       on o._loom_key = i._loom_key and o._loom_input_hash = i._loom_input_hash
     anti join (select row_key, input_hash from loom.quarantine where node_id = ${quoteString(spec.nodeId)} and data_fingerprint = ${fp}) q
-      on q.row_key = i._loom_key and q.input_hash = i._loom_input_hash
-    order by i._loom_key`;
+      on q.row_key = i._loom_key and q.input_hash = i._loom_input_hash`;
 }
 
 /** One finished input row, ready to be written. */
 export interface FinishedRow {
   key: string;
   inputHash: string;
-  /** The input row as JSON text (as read). */
-  row: string;
+  /** The input row as JSON text (as read); null for passed rows when no input column is copied. */
+  row: string | null;
   disposition: 'passed' | 'quarantined' | 'skipped';
   /** The parsed answer as JSON text; null when there is none (the answer was not valid JSON). */
   output: string | null;
@@ -184,7 +182,8 @@ export interface FinishedRow {
   reason: string | null;
   /** Evaluator name → score, as JSON text. */
   scores: string | null;
-  prompt: string;
+  /** The rendered prompt; kept for quarantined rows only (a passed row's prompt is reproducible from lineage). */
+  prompt: string | null;
   evaluations: EvaluationRow[];
 }
 
@@ -229,13 +228,13 @@ export async function writeBatch(connection: Connection, spec: LlmTableSpec, row
     await tx.append('temp', 'row_stage', rows, (a, r) => {
       a.appendVarchar(r.key);
       a.appendVarchar(r.inputHash);
-      a.appendVarchar(r.row);
+      appendNullable(a, r.row);
       a.appendVarchar(r.disposition);
       appendNullable(a, r.output);
       a.appendVarchar(r.model);
       appendNullable(a, r.reason);
       appendNullable(a, r.scores);
-      a.appendVarchar(r.prompt);
+      appendNullable(a, r.prompt);
     });
     const evals = rows.flatMap((r) => r.evaluations.map((e) => ({ key: r.key, ...e })));
     await tx.append('temp', 'eval_stage', evals, (a, e) => {

@@ -93,6 +93,7 @@ describe('usage errors: exit 2, one line, no stack trace', () => {
     ['a malformed selector', ['ls', '-s', '+'], "loom: Invalid selector '+' in --select:"],
     ['a missing flag value', ['ls', '--select'], 'loom: option `-s, --select <selector>` value is missing'],
     ['an unknown --output', ['ls', '--output', 'yaml'], 'loom: --output must be one of name, path, json, selector; got `yaml`'],
+    ['an unknown --resource-type', ['ls', '--resource-type', 'modle'], 'loom: --resource-type must be one of model, source, destination; got `modle` (did you mean `model`?)'],
     ['init without a directory', ['init'], 'loom: loom init needs a directory: loom init my_project'],
   ] as [string, string[], string][])('%s', async ([, args, message], { expect }) => {
     const run = await runLoom(args, { cwd: basic });
@@ -112,14 +113,34 @@ describe('usage errors: exit 2, one line, no stack trace', () => {
   });
 });
 
-describe('internal errors: exit 2 with a request to report', () => {
-  it('an unreadable manifest schema version in --state is a usage error, a crash is internal', async () => {
-    const state = tempDir('state');
-    writeFileSync(join(state, 'manifest.json'), '{"metadata": {"loom_schema_version": "v0"}}');
-    const old = await runLoom(['ls', '-s', 'state:modified', '--state', state], { cwd: basic });
-    expect(old.code).toBe(2);
-    expect(old.stderr).toContain('has manifest schema v0; this loom reads https://loom.dev/schemas/manifest/v1.json');
-    expect(stackFrames(old.stderr)).toEqual([]);
+describe('bad --state manifests and unwritable targets are reported, never crash', () => {
+  it('a manifest of another schema version, or a broken one, is a usage error', async () => {
+    const old = tempDir('state');
+    writeFileSync(join(old, 'manifest.json'), '{"metadata": {"loom_schema_version": "v0"}}');
+    const run = await runLoom(['ls', '-s', 'state:modified', '--state', old], { cwd: basic });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('has manifest schema v0; this loom reads https://loom.dev/schemas/manifest/v1.json');
+    expect(stackFrames(run.stderr)).toEqual([]);
+
+    const broken = tempDir('state');
+    writeFileSync(join(broken, 'manifest.json'), '{"metadata": {"loom_schema_version": "https://loom.dev/schemas/manifest/v1.json"}, "nodes": null}');
+    const corrupt = await runLoom(['ls', '-s', 'state:modified', '--state', broken], { cwd: basic });
+    expect(corrupt.code).toBe(2);
+    expect(corrupt.stderr).toMatch(/manifest.json is not a manifest Loom can read \(.*\); recompile it\n$/);
+    expect(stackFrames(corrupt.stderr)).toEqual([]);
+
+    const notJson = tempDir('state');
+    writeFileSync(join(notJson, 'manifest.json'), '{');
+    expect((await runLoom(['ls', '-s', 'state:new', '--state', notJson], { cwd: basic })).code).toBe(2);
+  });
+
+  it('a file where target/ should be is a project error (exit 1), not an internal one', async () => {
+    const dir = copyFixture('basic');
+    writeFileSync(join(dir, 'target'), 'not a folder');
+    const run = await runLoom(['compile'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error LOOM004: cannot write target\/: ENOTDIR: not a directory/);
+    expect(stackFrames(run.stderr)).toEqual([]);
   });
 });
 

@@ -11,7 +11,8 @@ export function normalizeManifest(manifest: Manifest, projectDir: string): Manif
     generated_at: '<generated_at>',
     invocation_id: '<invocation_id>',
     loom_version: '<loom_version>',
-    git: copy.metadata.git === null ? null : { commit: '<commit>', branch: '<branch>', dirty: null },
+    // Whether the temp copy sits inside a git repository depends on the machine (TMPDIR), not on the code.
+    git: '<git>' as unknown as Manifest['metadata']['git'],
   };
   return copy;
 }

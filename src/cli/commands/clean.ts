@@ -41,7 +41,7 @@ export async function cleanCommand(flags: CleanFlags): Promise<number> {
     out(`Removed ${path}`);
     removed++;
   }
-  if (!removed) out(`Nothing to remove: ${[...folders, ...files].join(", ")} not found`);
+  if (!removed) out(`Nothing to remove: ${[...folders, ...files].join(', ')} not found`);
   return 0;
 }
 

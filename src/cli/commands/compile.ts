@@ -2,6 +2,8 @@ import { compile } from '../../api/compile.js';
 import { compileOptionsOf, type CommonFlags } from '../flags.js';
 import { out, printDiagnostics } from '../print.js';
 
+const NOUNS: Record<string, string> = { sql: 'sql model', llm: 'llm model', source: 'source', load: 'destination' };
+
 /** `loom compile`: write target/manifest.json and target/compiled/. `loom validate`: the same checks, no writes. */
 export async function compileCommand(flags: CommonFlags, write: boolean): Promise<number> {
   const started = performance.now();
@@ -9,9 +11,12 @@ export async function compileCommand(flags: CommonFlags, write: boolean): Promis
   printDiagnostics(outcome.diagnostics, outcome.readSource);
   if (!outcome.ok) return 1;
   const nodes = Object.values(outcome.manifest!.nodes);
-  const count = (kind: string) => nodes.filter((n) => n.kind === kind).length;
+  const count = (kind: string) => {
+    const n = nodes.filter((node) => node.kind === kind).length;
+    return `${n} ${NOUNS[kind]}${n === 1 ? '' : 's'}`;
+  };
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const what = `${count('sql')} sql models, ${count('llm')} llm models, ${count('source')} sources, ${count('load')} destinations`;
+  const what = `${count('sql')}, ${count('llm')}, ${count('source')}, ${count('load')}`;
   if (write) out(`Compiled ${what} in ${seconds}s → ${outcome.config!.targetPath}/manifest.json`);
   else out(`Project is valid: ${what} (${seconds}s, nothing written)`);
   return 0;

@@ -5,6 +5,7 @@ import { compileOptionsOf, type CommonFlags } from '../flags.js';
 import { out, printDiagnostics } from '../print.js';
 
 const OUTPUTS = ['name', 'path', 'json', 'selector'] as const;
+const RESOURCE_TYPES = ['model', 'source', 'destination'] as const;
 
 export interface LsFlags extends CommonFlags {
   output?: string;
@@ -16,6 +17,10 @@ export async function lsCommand(flags: LsFlags): Promise<number> {
   const format = flags.output ?? 'selector';
   if (!OUTPUTS.includes(format as (typeof OUTPUTS)[number])) {
     throw new UsageError(`--output must be one of ${OUTPUTS.join(', ')}; got \`${format}\`${didYouMean(format, OUTPUTS)}`);
+  }
+  if (flags.resourceType !== undefined && !RESOURCE_TYPES.includes(String(flags.resourceType) as (typeof RESOURCE_TYPES)[number])) {
+    const got = String(flags.resourceType);
+    throw new UsageError(`--resource-type must be one of ${RESOURCE_TYPES.join(', ')}; got \`${got}\`${didYouMean(got, RESOURCE_TYPES)}`);
   }
   const outcome = await compile({ ...compileOptionsOf(flags), write: false });
   printDiagnostics(outcome.diagnostics, outcome.readSource);

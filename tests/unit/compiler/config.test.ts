@@ -4,6 +4,7 @@ import { loadConfig, TargetNotFound } from '../../../src/config/load.js';
 import type { ResolvedConfig } from '../../../src/config/types.js';
 import { UsageError } from '../../../src/diagnostics/diagnostic.js';
 import { resolveLlmConfig } from '../../../src/graph/llm-config.js';
+import { assertValidManifest } from '../../support/artifact-schemas.js';
 import { projectFrom, removeTempProjects } from '../../support/fixture-projects.js';
 
 afterAll(removeTempProjects);
@@ -90,6 +91,11 @@ describe('loadConfig', () => {
     expect(yaml.diagnostics[0].message).toContain('found loom_project.yaml: rename it to loom_project.yml');
   });
 
+  it('a project file that cannot be read is LOOM003, not a crash', () => {
+    const dir = projectFrom({ 'loom_project.yml/inside.txt': 'a folder, not a file' });
+    expect(loadConfig(dir).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['LOOM003 cannot read loom_project.yml: EISDIR: illegal operation on a directory, read']);
+  });
+
   it('a project file that is not a mapping is LOOM011', () => {
     const loaded = loadConfig(projectFrom({ 'loom_project.yml': '- name: p\n' }));
     expect(loaded.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['LOOM011 loom_project.yml must be a mapping of settings']);
@@ -140,6 +146,7 @@ describe('resolveLlmConfig: defaults.llm < target.llm < model llm; the target pr
       'models/m.yml': "models:\n  - { name: x, kind: sql, sql: 'select {{ var(\"n\") }}' }\n",
     });
     const outcome = await compile({ projectDir: dir, write: false, vars: { n: 42 } });
+    assertValidManifest(outcome.manifest);
     expect(outcome.manifest!.nodes['model.p.x'].compiled_code).toBe('select 42');
   });
 });

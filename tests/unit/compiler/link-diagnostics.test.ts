@@ -1,6 +1,7 @@
 /** The linker's diagnostics one by one, each on a tiny inline project, asserting code, message and line:col. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
+import { assertValidManifest } from '../../support/artifact-schemas.js';
 import { headersOf } from '../../support/diagnostic-lines.js';
 import { projectFrom, removeTempProjects } from '../../support/fixture-projects.js';
 
@@ -147,7 +148,56 @@ describe('the compile outcome', () => {
     });
     const outcome = await compile({ projectDir: dir, write: false });
     expect(outcome.diagnostics).toEqual([]);
+    assertValidManifest(outcome.manifest);
     expect(outcome.selected).toEqual(['source.p.s.t', 'model.p.a']);
     expect(Object.keys(outcome.manifest!.nodes).sort()).toEqual(['model.p.a', 'model.p.off', 'source.p.s.t']);
+  });
+});
+
+describe('relations that the warehouse would confuse', () => {
+  it('LOOM033: two models whose names differ only by case', async () => {
+    expect(await diagnose({ 'models/m.yml': 'models:\n  - { name: Orders, kind: sql, sql: select 1 }\n  - { name: orders, kind: sql, sql: select 2 }\n' })).toEqual([
+      'models/m.yml:3:5: error LOOM033: model `orders` and model `Orders` (models/m.yml:2:5) would both be stored as "main"."orders": the warehouse ignores case in names; rename one',
+    ]);
+  });
+
+  it('LOOM033: a file source named `main` and a model named like its table', async () => {
+    expect(
+      await diagnose({ 'models/m.yml': 'sources:\n  - name: main\n    tables: [{ name: reviews, path: data/r.csv }]\nmodels:\n  - { name: reviews, kind: sql, sql: select 1 }\n' }),
+    ).toEqual([
+      'models/m.yml:5:5: error LOOM033: model `reviews` and source `main.reviews` (models/m.yml:3:14) would both be stored as "main"."reviews": the warehouse ignores case in names; rename one',
+    ]);
+  });
+
+  it('two sources may read the same warehouse table', async () => {
+    const files = {
+      'pipelines/a.yml': 'name: a\nextract: { source: analytics.reviews }\ntransform: { prompt: p, model: m }\n',
+      'pipelines/b.yml': 'name: b\nextract: { source: analytics.reviews }\ntransform: { prompt: p, model: m }\n',
+      'prompts/p.njk': '{{ row.x }}\n',
+    };
+    expect(await diagnose(files)).toEqual([]);
+  });
+});
+
+describe('seed-format pipelines report at the keys they were written with', () => {
+  it('URLs, a missing prompt, a bad output schema and a missing model point into the pipeline file', async () => {
+    const outcome = await compile({
+      projectDir: projectFrom({
+        'loom_project.yml': 'name: p\n',
+        'pipelines/a.yml': 'name: a\nextract:\n  source: postgres://customers/reviews\ntransform:\n  prompt: prompts/x.txt\n  model: m\n',
+        'pipelines/b.yml':
+          'name: b\nextract:\n  source: data/b.csv\ntransform:\n  prompt: prompts/nope.txt\n  model: m\n  output: { type: array }\nload:\n  destination: postgres://analytics/scores\n',
+        'pipelines/c.yml': "name: c\nextract:\n  source: ref('b')\ntransform:\n  prompt: prompts/x.txt\n",
+        'prompts/x.txt': 'x {{ row.a }}\n',
+      }),
+      write: false,
+    });
+    expect(headersOf(outcome.diagnostics)).toEqual([
+      "pipelines/a.yml:3:11: error LOOM090: extract.source `postgres://customers/reviews`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')",
+      'pipelines/b.yml:5:11: error LOOM043: prompt `prompts/nope.txt` of `b`: no such template in prompts (did you mean `prompts/x.txt`?)',
+      'pipelines/b.yml:7:11: error LOOM072: the output schema of `b` must describe one output row, an object (`type: object`); got `type: array`',
+      "pipelines/b.yml:9:16: error LOOM090: load.destination `postgres://analytics/scores`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')",
+      'pipelines/c.yml:5:3: error LOOM074: llm model `c` names no model: set `transform.model` on it or `defaults: { llm: { model: ... } }` in loom_project.yml',
+    ]);
   });
 });

@@ -110,3 +110,28 @@ describe('YamlFile.locate', () => {
     expect(g.scalarAt(['missing'])).toBeUndefined();
   });
 });
+
+describe('YamlFile: corners where the two parsers differ', () => {
+  it('merge keys (`<<: *defaults`) work, as in dbt projects', () => {
+    const f = new YamlFile('m.yml', 'base: &b { kind: llm, llm: { model: x } }\nmodels:\n  - <<: *b\n    name: a\n  - <<: [*b, { tags: [t] }]\n    name: b\n');
+    expect(f.diagnostics).toEqual([]);
+    expect((f.value as { models: unknown[] }).models).toEqual([
+      { kind: 'llm', llm: { model: 'x' }, name: 'a' },
+      { kind: 'llm', llm: { model: 'x' }, tags: ['t'], name: 'b' },
+    ]);
+  });
+
+  it('a custom tag js-yaml rejects is read by the spec-complete parser instead', () => {
+    const f = new YamlFile('m.yml', 'k: !custom v\n');
+    expect(f.diagnostics).toEqual([]);
+    expect(f.value).toEqual({ k: 'v' });
+  });
+
+  it('an alias to no anchor is a LOOM001 at the alias, not a crash', () => {
+    const f = new YamlFile('m.yml', 'models:\n  - &m { name: a }\n  - *mm\n');
+    expect(f.value).toBeNull();
+    expect(f.diagnostics).toEqual([
+      { code: 'LOOM001', severity: 'error', message: 'YAML syntax error: `*mm` refers to no anchor (define `&mm` before it)', location: { file: 'm.yml', line: 3, col: 5, endLine: 3, endCol: 8 }, notes: undefined },
+    ]);
+  });
+});

@@ -73,6 +73,7 @@ export function fakeLlm(script: { complete?: CompleteScript | (ScriptedAnswer | 
         attempts: 1,
       };
     },
+    async prefetch() {},
     async flush() {},
     stats: () => stats,
   };

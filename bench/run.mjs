@@ -1,0 +1,142 @@
+// `npm run bench`: the figures the compiler and build issues ask for, measured in one run on this machine.
+//   node bench/run.mjs [--only compile|build] [--quick]
+// Compile: generated projects of 1,000 and 10,000 models (half sql, half llm with their own prompt files),
+// cold (no target/) and no-op (nothing changed). Build: a 10,000-row llm model against the fake OpenAI server
+// in its own process at 50 ms latency and concurrency 64, then the unchanged re-run; then 1,000,000 rows at
+// zero latency (200,000 with --quick). Each figure is the median of the runs noted; memory is peak RSS.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateProject } from './generate-project.mjs';
+import { generateBuildProject } from './build-project.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = join(ROOT, '.bench');
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } });
+
+function measure(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench', 'measure.mjs'), ...args], {
+      env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let stats = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.stdio[3].on('data', (d) => (stats += d));
+    child.on('error', reject);
+    child.on('close', () => {
+      const s = JSON.parse(stats.trim().split('\n').pop() || '{}');
+      if (s.code !== 0) reject(new Error(`loom ${args.join(' ')} exited ${s.code}:\n${out.slice(-2000)}\n${err.slice(-2000)}`));
+      else resolve({ ...s, stdout: out });
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function startServer(latency) {
+  const child = spawn(process.execPath, [join(ROOT, 'tests/support/fake-openai/cli.mjs'), '--port', '0', '--latency', String(latency), '--log-bodies', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      if (buf.includes('\n')) resolve(buf.split('\n')[0].trim());
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`fake server exited ${code}`)));
+  });
+  const base = url.replace(/\/v1\/?$/, '');
+  return {
+    baseURL: url,
+    /** Chat and embedding requests answered since the last reset. */
+    async requests() {
+      const stats = await (await fetch(`${base}/__fake/stats`)).json();
+      return Object.entries(stats.byPath)
+        .filter(([path]) => /chat|embeddings/.test(path))
+        .reduce((a, [, n]) => a + n, 0);
+    },
+    async reset() {
+      await fetch(`${base}/__fake/reset`, { method: 'POST' });
+    },
+    stop() {
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+const rows = [];
+const report = (name, value, unit, goal, ok, note = '') => {
+  rows.push({ name, value, unit, goal, ok, note });
+  console.log(`${ok ? 'PASS' : 'MISS'}  ${name.padEnd(52)} ${String(value).padStart(9)} ${unit.padEnd(6)} goal ${goal}${note ? `  (${note})` : ''}`);
+};
+
+async function benchCompile() {
+  for (const models of [1000, 10000]) {
+    const dir = join(WORK, `compile_${models}`);
+    generateProject(dir, models);
+    const cold = [];
+    const noop = [];
+    for (let i = 0; i < 3; i++) {
+      rmSync(join(dir, 'target'), { recursive: true, force: true });
+      cold.push(await measure(['compile', '--project-dir', dir]));
+      noop.push(await measure(['compile', '--project-dir', dir]));
+    }
+    const c = median(cold.map((r) => r.seconds));
+    const n = median(noop.map((r) => r.seconds));
+    const big = models === 10000;
+    report(`compile ${models} models, cold`, c.toFixed(2), 's', big ? '< 2.0 s' : '-', !big || c < 2, `peak ${median(cold.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+    report(`compile ${models} models, no-op recompile`, n.toFixed(2), 's', big ? '< 0.5 s' : '-', !big || n < 0.5);
+  }
+}
+
+async function benchBuild() {
+  const server = await startServer(50);
+  try {
+    const dir = join(WORK, 'build_10k');
+    await generateBuildProject(dir, 10000, { concurrency: 64 });
+    const env = { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-bench' };
+    const cold = await measure(['build', '--project-dir', dir], env);
+    const sent = await server.requests();
+    const bound = (10000 * 0.05) / 64;
+    report('build 10,000 rows @50 ms, concurrency 64', cold.seconds.toFixed(2), 's', `< ${(bound * 1.15).toFixed(2)} s (115% of ${bound.toFixed(2)})`, cold.seconds < bound * 1.15, `${sent} requests`);
+    report('  peak memory', cold.maxRssMb.toFixed(0), 'MB', '< 200 MB', cold.maxRssMb < 200);
+    await server.reset();
+    const again = await measure(['build', '--project-dir', dir], env);
+    const resent = await server.requests();
+    report('build 10,000 rows, unchanged re-run', again.seconds.toFixed(2), 's', '< 1.0 s, 0 requests', again.seconds < 1 && resent === 0, `${resent} requests`);
+  } finally {
+    server.stop();
+  }
+
+  const zero = await startServer(0);
+  try {
+    const n = values.quick ? 200_000 : 1_000_000;
+    const dir = join(WORK, 'build_1m');
+    await generateBuildProject(dir, n, { concurrency: 64 });
+    const env = { OPENAI_BASE_URL: zero.baseURL, OPENAI_API_KEY: 'sk-bench' };
+    const r = await measure(['build', '--project-dir', dir], env);
+    const answered = await zero.requests();
+    if (answered < n) throw new Error(`only ${answered} of ${n} rows were sent`);
+    const rate = n / r.seconds;
+    report(`build ${n.toLocaleString('en-US')} rows @0 ms`, Math.round(rate), 'rows/s', '>= 5,000 rows/s', rate >= 5000, `${r.seconds.toFixed(1)} s`);
+    report('  peak memory', r.maxRssMb.toFixed(0), 'MB', '< 512 MB', r.maxRssMb < 512);
+  } finally {
+    zero.stop();
+  }
+}
+
+mkdirSync(WORK, { recursive: true });
+console.log(`loom bench on ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+if (!values.only || values.only === 'compile') await benchCompile();
+if (!values.only || values.only === 'build') await benchBuild();
+writeFileSync(join(WORK, 'results.json'), `${JSON.stringify({ when: new Date().toISOString(), cores: cpus().length, rows }, null, 2)}\n`);
+const missed = rows.filter((r) => !r.ok).length;
+console.log(missed ? `${missed} goal(s) missed` : 'all goals met');
