@@ -5,7 +5,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectedHeaders, headerLines } from '../support/diagnostic-lines.js';
 import { copyFixture, FIXTURES_DIR, removeTempProjects, tempDir } from '../support/fixture-projects.js';
 import { runLoom, stackFrames } from '../support/loom-cli.js';
@@ -18,7 +18,7 @@ afterAll(removeTempProjects);
 
 const BROKEN = readdirSync(FIXTURES_DIR).filter((name) => name.startsWith('broken_')).sort();
 
-describe('broken projects: exit 1, every diagnostic as `path:line:col: error CODE: message` plus a code frame', () => {
+describe.concurrent('broken projects: exit 1, every diagnostic as `path:line:col: error CODE: message` plus a code frame', () => {
   it.concurrent.for(BROKEN)('%s', async (name, { expect }) => {
     const dir = copyFixture(name);
     const run = await runLoom(['compile'], { cwd: dir });
@@ -39,7 +39,7 @@ describe('broken projects: exit 1, every diagnostic as `path:line:col: error COD
     }
   });
 
-  it('the code frame of a template error shows the template line, a cycle lists its edges', async () => {
+  it('the code frame of a template error shows the template line, a cycle lists its edges', async ({ expect }) => {
     const syntax = await runLoom(['validate'], { cwd: copyFixture('broken_template_syntax') });
     expect(syntax.stderr).toContain(
       [
@@ -64,14 +64,14 @@ describe('broken projects: exit 1, every diagnostic as `path:line:col: error COD
     );
   });
 
-  it('ls on a broken project fails the same way and lists nothing', async () => {
+  it('ls on a broken project fails the same way and lists nothing', async ({ expect }) => {
     const run = await runLoom(['ls'], { cwd: copyFixture('broken_missing_ref') });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(headerLines(run.stderr)).toEqual(expectedHeaders(join(FIXTURES_DIR, 'broken_missing_ref')));
   });
 
-  it('a directory without loom_project.yml is a project error with a hint', async () => {
+  it('a directory without loom_project.yml is a project error with a hint', async ({ expect }) => {
     const run = await runLoom(['compile'], { cwd: tempDir('empty') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error LOOM020: no loom_project.yml in .*; run `loom init <dir>` to create a project, or pass --project-dir\n/);
@@ -79,7 +79,7 @@ describe('broken projects: exit 1, every diagnostic as `path:line:col: error COD
   });
 });
 
-describe('usage errors: exit 2, one line, no stack trace', () => {
+describe.concurrent('usage errors: exit 2, one line, no stack trace', () => {
   it.concurrent.for([
     ['an unknown flag', ['compile', '--bogus'], 'loom: Unknown option `--bogus`'],
     ['an unknown command', ['compiel'], 'loom: unknown command `compiel` (did you mean `compile`?); run `loom --help` for the list'],
@@ -104,7 +104,7 @@ describe('usage errors: exit 2, one line, no stack trace', () => {
     expect(stackFrames(run.stderr)).toEqual([]);
   });
 
-  it('a numeric-looking --project-dir is a path, not a number', async () => {
+  it('a numeric-looking --project-dir is a path, not a number', async ({ expect }) => {
     const parent = tempDir('parent');
     const run = await runLoom(['validate', '--project-dir', '2024'], { cwd: parent });
     expect(run.code).toBe(1);
@@ -113,8 +113,8 @@ describe('usage errors: exit 2, one line, no stack trace', () => {
   });
 });
 
-describe('bad --state manifests and unwritable targets are reported, never crash', () => {
-  it('a manifest of another schema version, or a broken one, is a usage error', async () => {
+describe.concurrent('bad --state manifests and unwritable targets are reported, never crash', () => {
+  it('a manifest of another schema version, or a broken one, is a usage error', async ({ expect }) => {
     const old = tempDir('state');
     writeFileSync(join(old, 'manifest.json'), '{"metadata": {"loom_schema_version": "v0"}}');
     const run = await runLoom(['ls', '-s', 'state:modified', '--state', old], { cwd: basic });
@@ -134,7 +134,7 @@ describe('bad --state manifests and unwritable targets are reported, never crash
     expect((await runLoom(['ls', '-s', 'state:new', '--state', notJson], { cwd: basic })).code).toBe(2);
   });
 
-  it('a file where target/ should be is a project error (exit 1), not an internal one', async () => {
+  it('a file where target/ should be is a project error (exit 1), not an internal one', async ({ expect }) => {
     const dir = copyFixture('basic');
     writeFileSync(join(dir, 'target'), 'not a folder');
     const run = await runLoom(['compile'], { cwd: dir });
@@ -144,8 +144,8 @@ describe('bad --state manifests and unwritable targets are reported, never crash
   });
 });
 
-describe('help and version', () => {
-  it('--help and --version exit 0; no command prints help', async () => {
+describe.concurrent('help and version', () => {
+  it('--help and --version exit 0; no command prints help', async ({ expect }) => {
     const help = await runLoom(['--help'], { cwd: basic });
     expect(help.code).toBe(0);
     for (const command of ['compile', 'validate', 'ls', 'init', 'clean']) expect(help.stdout).toContain(command);

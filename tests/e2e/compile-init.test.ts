@@ -1,7 +1,7 @@
 /** End-to-end: `loom init <dir>` scaffolds a project from templates/project that compiles and builds offline; `loom clean`. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import type { Manifest } from '../../src/compile/manifest-types.js';
 import { assertValidManifest, assertValidRunResults } from '../support/artifact-schemas.js';
 import { copyFixture, removeTempProjects, tempDir } from '../support/fixture-projects.js';
@@ -9,8 +9,8 @@ import { runLoom, stackFrames } from '../support/loom-cli.js';
 
 afterAll(removeTempProjects);
 
-describe('loom init', () => {
-  it('creates a working project named after its folder, which compiles and builds offline', async () => {
+describe.concurrent('loom init', () => {
+  it('creates a working project named after its folder, which compiles and builds offline', async ({ expect }) => {
     const parent = tempDir('init');
     const init = await runLoom(['init', 'my-first.project'], { cwd: parent });
     expect(init.stderr).toBe('');
@@ -40,7 +40,7 @@ describe('loom init', () => {
     assertValidRunResults(JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')));
   });
 
-  it('into an existing empty folder works; into a non-empty one is a usage error', async () => {
+  it('into an existing empty folder works; into a non-empty one is a usage error', async ({ expect }) => {
     const parent = tempDir('init');
     mkdirSync(join(parent, 'empty'));
     expect((await runLoom(['init', 'empty'], { cwd: parent })).code).toBe(0);
@@ -49,7 +49,7 @@ describe('loom init', () => {
     expect(again.stderr).toBe('loom: empty already exists and is not empty; loom init only writes into a new or empty directory\n');
   });
 
-  it('a folder name that is not an identifier still gives a valid project name', async () => {
+  it('a folder name that is not an identifier still gives a valid project name', async ({ expect }) => {
     const parent = tempDir('init');
     expect((await runLoom(['init', '2024 reviews'], { cwd: parent })).code).toBe(0);
     expect(readFileSync(join(parent, '2024 reviews', 'loom_project.yml'), 'utf8')).toMatch(/^name: _2024_reviews$/m);
@@ -57,8 +57,8 @@ describe('loom init', () => {
   });
 });
 
-describe('loom clean', () => {
-  it('removes target/ (and with --warehouse the local warehouse), nothing else', async () => {
+describe.concurrent('loom clean', () => {
+  it('removes target/ (and with --warehouse the local warehouse), nothing else', async ({ expect }) => {
     const dir = copyFixture('basic');
     expect((await runLoom(['compile'], { cwd: dir })).code).toBe(0);
     mkdirSync(join(dir, '.loom'));
@@ -77,7 +77,7 @@ describe('loom clean', () => {
     expect((await runLoom(['clean'], { cwd: dir })).stdout).toBe('Nothing to remove: target not found\n');
   });
 
-  it('refuses a target-path outside the project', async () => {
+  it('refuses a target-path outside the project', async ({ expect }) => {
     const dir = copyFixture('basic');
     writeFileSync(join(dir, 'loom_project.yml'), `${readFileSync(join(dir, 'loom_project.yml'), 'utf8')}target-path: ..\n`);
     const clean = await runLoom(['clean'], { cwd: dir });
@@ -86,7 +86,7 @@ describe('loom clean', () => {
     expect(existsSync(join(dir, 'models'))).toBe(true);
   });
 
-  it('outside a project it is a project error', async () => {
+  it('outside a project it is a project error', async ({ expect }) => {
     const run = await runLoom(['clean'], { cwd: tempDir('empty') });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error LOOM020');

@@ -4,7 +4,7 @@
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Manifest } from '../../src/compile/manifest-types.js';
 import { assertValidManifest } from '../support/artifact-schemas.js';
 import { copyDemoProject, copyFixture, removeTempProjects, tempDir } from '../support/fixture-projects.js';
@@ -21,8 +21,8 @@ const loom = (args: string[], cwd = basic, env?: Record<string, string | undefin
 const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
 const readManifest = (dir: string, target = 'target') => JSON.parse(readFileSync(join(dir, target, 'manifest.json'), 'utf8')) as Manifest;
 
-describe('loom compile', () => {
-  it('compiles the basic fixture, writes a valid manifest and the compiled files, exit 0', async () => {
+describe.concurrent('loom compile', () => {
+  it('compiles the basic fixture, writes a valid manifest and the compiled files, exit 0', async ({ expect }) => {
     const dir = copyFixture('basic');
     const run = await loom(['compile'], dir);
     expect(run.stderr).toBe('');
@@ -35,7 +35,7 @@ describe('loom compile', () => {
     expect(readFileSync(join(dir, 'target/compiled/basic/models/staging/tickets_clean.sql'), 'utf8')).toContain('from "support"."tickets"');
   });
 
-  it('--project-dir, --target and --vars are honoured', async () => {
+  it('--project-dir, --target and --vars are honoured', async ({ expect }) => {
     const dir = copyFixture('basic');
     const run = await loom(['compile', '--project-dir', dir, '--target', 'openai', '--vars', '{min_length: 42}'], tempDir('elsewhere'));
     expect(run.code).toBe(0);
@@ -46,13 +46,13 @@ describe('loom compile', () => {
     expect(manifest.nodes['model.basic.tickets_clean'].compiled_code).toContain('>= 42');
   });
 
-  it('env vars reach env_var()', async () => {
+  it('env vars reach env_var()', async ({ expect }) => {
     const dir = copyFixture('basic');
     expect((await loom(['compile'], dir, { LOOM_BASIC_REGION: 'us' })).code).toBe(0);
     expect(readManifest(dir).nodes['model.basic.tickets_clean'].compiled_code).toContain("'us' = 'eu'");
   });
 
-  it('inside a git repository the manifest records commit, branch and dirty flag', async () => {
+  it('inside a git repository the manifest records commit, branch and dirty flag', async ({ expect }) => {
     const dir = copyDemoProject();
     const git = (...args: string[]) => import('node:child_process').then(({ execFileSync }) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' }));
     await git('init', '-q', '-b', 'main');
@@ -67,7 +67,7 @@ describe('loom compile', () => {
     expect(readManifest(dir).metadata.git).toEqual({ ...clean.metadata.git, dirty: true });
   });
 
-  it("compiles the repository's own demo project (copied to a temp dir)", async () => {
+  it("compiles the repository's own demo project (copied to a temp dir)", async ({ expect }) => {
     const dir = copyDemoProject();
     const run = await loom(['compile'], dir);
     expect(run.stderr).toBe('');
@@ -81,8 +81,8 @@ describe('loom compile', () => {
   });
 });
 
-describe('loom validate', () => {
-  it('checks everything and writes nothing', async () => {
+describe.concurrent('loom validate', () => {
+  it('checks everything and writes nothing', async ({ expect }) => {
     const dir = copyFixture('basic');
     const run = await loom(['validate'], dir);
     expect(run.code).toBe(0);
@@ -91,8 +91,8 @@ describe('loom validate', () => {
   });
 });
 
-describe('loom ls', () => {
-  it('--output selector (default), name, path and json', async () => {
+describe.concurrent('loom ls', () => {
+  it('--output selector (default), name, path and json', async ({ expect }) => {
     expect(lines((await loom(['ls'])).stdout)).toEqual(['basic.support.tickets', 'basic.staging.tickets_clean', 'basic.marts.ticket_topics', 'basic.marts.topic_counts']);
     expect(lines((await loom(['ls', '--output', 'name'])).stdout)).toEqual(['support.tickets', 'tickets_clean', 'ticket_topics', 'topic_counts']);
     expect(lines((await loom(['ls', '--output', 'path'])).stdout)).toEqual([
@@ -135,14 +135,14 @@ describe('loom ls', () => {
     expect(lines(run.stdout)).toEqual(expected);
   });
 
-  it('a selector that matches nothing is a warning, exit 0', async () => {
+  it('a selector that matches nothing is a warning, exit 0', async ({ expect }) => {
     const run = await loom(['ls', '-s', 'no_such_model']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain("warning LOOM301: The selection criterion 'no_such_model' does not match any enabled nodes");
   });
 
-  it('state:modified against --state of an earlier compile, after editing a prompt', async () => {
+  it('state:modified against --state of an earlier compile, after editing a prompt', async ({ expect }) => {
     const dir = copyFixture('basic');
     expect((await loom(['compile'], dir)).code).toBe(0);
     const state = tempDir('state');
@@ -160,7 +160,7 @@ describe('loom ls', () => {
     expect(lines((await loom(['ls', '--output', 'name', '-s', 'state:modified+', '--state', state], dir)).stdout)).toEqual(['ticket_topics', 'topic_counts']);
   });
 
-  it('never prints a stack trace', async () => {
+  it('never prints a stack trace', async ({ expect }) => {
     const run = await loom(['ls', '--output', 'json', '-s', '+topic_counts']);
     expect(stackFrames(run.stdout + run.stderr)).toEqual([]);
   });
