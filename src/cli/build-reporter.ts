@@ -97,7 +97,7 @@ function details(node: ManifestNode, r: NodeResult): string {
   if (r.rows_quarantined) parts.push(`${r.rows_quarantined} quarantined`);
   if (r.rows_skipped) parts.push(`${r.rows_skipped} skipped`);
   parts.push(`${r.llm_calls} calls`, `${r.cache_hits} cached`, `${compact(r.tokens_in + r.tokens_out)} tok`);
-  const cost = r.cost_evaluate_usd > 0 ? `${dollars(r.cost_usd)} (eval ${dollars(r.cost_evaluate_usd)})` : dollars(r.cost_usd);
+  const cost = r.evaluation ? `${dollars(r.cost_usd)} (transform ${dollars(r.cost_transform_usd)} + evaluate ${dollars(r.cost_evaluate_usd)})` : dollars(r.cost_usd);
   parts.push(r.unpriced_models.length ? `${cost}+?` : cost);
   return `${parts.join(', ')} in ${seconds(r.execution_time)}`;
 }
