@@ -1,12 +1,12 @@
 /**
  * Any OpenAI-compatible endpoint (OpenAI, Azure, OpenRouter, Ollama, vLLM, llama.cpp, LM Studio).
- * Two transports, one protocol: the `openai` package's client (default for https), or the same requests
- * over Loom's keep-alive HTTP/1.1 client (default for plain-http local servers, where the SDK's own
- * per-call CPU would cap throughput). Both raise the SDK's error classes, mapped once in openai-errors.ts.
+ * Two transports, one protocol: the `openai` package's client over the global fetch (default for https), or
+ * the same requests sent by openai-direct.ts over an undici keep-alive pool (default for plain-http local
+ * servers, where the SDK's per-call CPU would cap throughput). Both raise the SDK's error classes, mapped
+ * once in openai-errors.ts.
  * No SDK retries: ours live in retry.ts.
  */
 import OpenAI from 'openai';
-import { createHttp1Fetch, type Http1Fetch } from './http1-fetch.js';
 import { DirectOpenAITransport } from './openai-direct.js';
 import { toLlmError } from './openai-errors.js';
 import {
@@ -31,7 +31,7 @@ type StructuredMode = 'json_schema' | 'json_object' | 'instructions';
 export interface OpenAIProviderOptions {
   /** Environment to read keys and OPENAI_BASE_URL from (default process.env). */
   env?: Record<string, string | undefined>;
-  /** The `fetch` the SDK transport uses; default: keep-alive HTTP/1.1 for http:, global fetch otherwise. */
+  /** The `fetch` the SDK transport uses; default: the SDK's own (Node's global fetch). */
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }
 
@@ -74,7 +74,6 @@ export class OpenAIProvider implements Provider {
   readonly transport: 'sdk' | 'direct';
   private readonly client: OpenAI | null = null;
   private readonly direct: DirectOpenAITransport | null = null;
-  private readonly sdkFetch: Http1Fetch | null = null;
   private structuredMode: StructuredMode = 'json_schema';
   /** Models that want `max_completion_tokens` instead of `max_tokens` (o-series, gpt-5). */
   private readonly completionTokenModels = new Set<string>();
@@ -93,7 +92,6 @@ export class OpenAIProvider implements Provider {
       throw new Error(`transport: direct needs a plain http:// base_url (got ${this.baseURL}); use transport: sdk or auto for https.`);
     }
     this.transport = wanted === 'sdk' || (wanted === 'auto' && !plainHttp) ? 'sdk' : 'direct';
-    const sockets = Math.max(16, settings.concurrency * 2);
     if (this.transport === 'direct') {
       this.direct = new DirectOpenAITransport({
         baseURL: this.baseURL,
@@ -101,10 +99,9 @@ export class OpenAIProvider implements Provider {
         headers: settings.headers,
         organization: readEnv(env, 'OPENAI_ORG_ID'),
         project: readEnv(env, 'OPENAI_PROJECT_ID'),
-        maxSocketsPerOrigin: sockets,
+        connections: Math.max(16, settings.concurrency * 2),
       });
     } else {
-      this.sdkFetch = options.fetch ? null : createHttp1Fetch({ maxSocketsPerOrigin: sockets });
       this.client = new OpenAI({
         apiKey: credentials.apiKey,
         baseURL: base,
@@ -114,7 +111,7 @@ export class OpenAIProvider implements Provider {
         maxRetries: 0,
         timeout: Math.max(1, Math.round(settings.timeout_ms)),
         defaultHeaders: bearer ? settings.headers : { ...settings.headers, Authorization: null },
-        fetch: options.fetch ?? this.sdkFetch!,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
     }
   }
@@ -164,9 +161,8 @@ export class OpenAIProvider implements Provider {
     return parseEmbeddings(data, request);
   }
 
-  /** Closes idle keep-alive sockets. */
+  /** Closes the direct transport's keep-alive sockets (the global fetch manages its own). */
   close(): void {
-    this.sdkFetch?.close();
     this.direct?.close();
   }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Measures the LLM layer alone (dist/llm service + openai provider) against the fake server in its own process.
 //   npm run build && node tests/support/fake-openai/llm-throughput.mjs [--calls 30000] [--concurrency 64]
-//     [--latency 0] [--transport auto|sdk|direct] [--journal]
-// Prints one JSON line: calls/s, client CPU µs per call, server CPU µs per call, RSS.
+//     [--latency 0] [--transport auto|sdk|direct] [--journal] [--warmup 200]
+// Prints one JSON line: calls/s, client CPU µs per call, server CPU µs per call, RSS (now and peak).
+// The warm-up calls (not counted) load the transport's modules (undici, the SDK) and open the sockets.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     transport: { type: 'string', default: 'auto' },
     journal: { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '200' },
   },
 });
 const calls = Number(values.calls);
@@ -51,11 +53,12 @@ const schema = {
   required: ['sentiment', 'confidence', 'summary'],
 };
 let next = 0;
-const started = performance.now();
-const cpu = process.cpuUsage();
+let last = 0;
+let latencies = [];
 async function worker() {
-  while (next < calls) {
+  while (next < last) {
     const i = next++;
+    const t0 = performance.now();
     await service.complete(
       {
         params: { model: 'gpt-4o-mini', temperature: 0 },
@@ -67,14 +70,21 @@ async function worker() {
       },
       { run_id: 'bench', node_id: 'model.bench.reviews', row_key: String(i), stage: 'transform', budgets: [] },
     );
+    latencies.push(performance.now() - t0);
   }
 }
+last = Number(values.warmup);
+await Promise.all(Array.from({ length: concurrency }, worker));
+latencies = [];
+const serverCpuBefore = serverCpuMs();
+const started = performance.now();
+const cpu = process.cpuUsage();
+last += calls;
 await Promise.all(Array.from({ length: concurrency }, worker));
 await service.close();
 const seconds = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);
-const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(' ');
-const serverCpuMs = (Number(stat[13]) + Number(stat[14])) * 10;
+const serverCpu = serverCpuMs() - serverCpuBefore;
 server.kill('SIGTERM');
 if (journalDir) rmSync(journalDir, { recursive: true, force: true });
 console.log(
@@ -82,12 +92,26 @@ console.log(
     transport: values.transport,
     calls,
     concurrency,
-    latency_ms: Number(values.latency),
+    server_latency_ms: Number(values.latency),
     seconds: Number(seconds.toFixed(2)),
     calls_per_second: Math.round(calls / seconds),
     client_cpu_us_per_call: Math.round((used.user + used.system) / calls),
-    server_cpu_us_per_call: Math.round((serverCpuMs * 1000) / calls),
+    server_cpu_us_per_call: Math.round((serverCpu * 1000) / calls),
     rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+    max_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
+    latency_ms: percentiles(latencies),
     failures: service.stats().failures,
   }),
 );
+
+/** The server's user + system CPU so far (Linux /proc, 10 ms ticks). */
+function serverCpuMs() {
+  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(' ');
+  return (Number(stat[13]) + Number(stat[14])) * 10;
+}
+
+function percentiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50: at(0.5), p99: at(0.99), max: at(1) };
+}

@@ -231,7 +231,7 @@ describe('normalizeEvaluateBlock: problems carry YAML paths', () => {
 
   it('reports unknown keys and wrong shapes', () => {
     expect(normalizeEvaluateBlock({ evaluator: [] }).problems).toEqual([
-      { path: ['evaluator'], message: 'unknown key `evaluator` in `evaluate` (did you mean `evaluators`?); accepted keys: evaluators, quality_gate, threshold, batch_threshold, on_failure, fallback_model' },
+      { path: ['evaluator'], message: 'unknown key `evaluator` in `evaluate` (did you mean `evaluators`?); accepted keys: evaluators, quality_gate, threshold, batch_threshold, on_failure, fallback_model, judge' },
     ]);
     expect(normalizeEvaluateBlock('all_pass').problems[0]!.path).toEqual([]);
     expect(normalizeEvaluateBlock({ evaluators: { type: 'semantic' } }).problems[0]).toEqual({

@@ -336,6 +336,20 @@ describe('credentials and endpoint selection', () => {
     expect(() => new OpenAIProvider(testSettings({ transport: 'direct' }), { env: KEY_ENV })).toThrow(/plain http/);
   });
 
+  it('sends the SDK transport through options.fetch when one is given', async () => {
+    const urls: string[] = [];
+    const p = new OpenAIProvider(testSettings({ base_url: server.baseURL, transport: 'sdk' }), {
+      env: KEY_ENV,
+      fetch: (input, init) => {
+        urls.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const answer = await p.complete(request, callOptions);
+    expect(JSON.parse(answer.content)).toHaveProperty('sentiment');
+    expect(urls).toEqual([`${server.baseURL}/chat/completions`]);
+  });
+
   it('createProvider builds openai and offline providers and rejects unknown names', () => {
     expect(createProvider(testSettings({ provider: 'offline' })).offline).toBe(true);
     expect(createProvider(testSettings({ base_url: 'http://127.0.0.1:9/v1' }), { env: KEY_ENV }).name).toBe('openai');
