@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
@@ -33,8 +35,30 @@ function instance(): Ajv {
   return ajv;
 }
 
+/** Schemas of the files users write, precompiled by scripts/build-validators.mjs at build time. */
+const PRECOMPILED: readonly SchemaName[] = ['loom_project', 'models', 'pipeline'];
+const PRECOMPILED_FROM: readonly SchemaName[] = ['llm-config', 'evaluate', 'loom_project', 'models', 'pipeline'];
+let precompiled: Record<string, ValidateFunction> | null | undefined;
+
+/** The build's standalone validators, when they were generated from exactly the schemas on disk. */
+function precompiledValidators(): Record<string, ValidateFunction> | null {
+  if (precompiled === undefined) {
+    precompiled = null;
+    try {
+      const generated = createRequire(import.meta.url)(new URL('validators.generated.cjs', SCHEMA_DIR).pathname) as Record<string, unknown>;
+      const hash = createHash('sha256');
+      for (const name of PRECOMPILED_FROM) hash.update(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR)));
+      if (generated.schemasHash === hash.digest('hex')) precompiled = generated as Record<string, ValidateFunction>;
+    } catch {
+      // Not generated (running from source without a build): compile at run time instead.
+    }
+  }
+  return precompiled;
+}
+
 export function validator(name: SchemaName): ValidateFunction {
   let fn = compiled.get(name);
+  if (!fn && PRECOMPILED.includes(name)) fn = precompiledValidators()?.[name];
   if (!fn) {
     fn = instance().getSchema(`${BASE}${name}.schema.json`);
     if (!fn) throw new Error(`schema ${name} is missing from the package`);
