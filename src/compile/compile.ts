@@ -97,7 +97,7 @@ export function compileProject(linked: LinkedProject, ctx: CompileContext): { ma
       ...base,
       checksum: { name: 'sha256', checksum: overallChecksum(checksums) },
       checksums,
-      fingerprint: fingerprintOf(input, parents),
+      fingerprint: fingerprintOf(input, checksums, parents),
     };
   }
 

@@ -24,16 +24,38 @@ function digest(...parts: (string | null | undefined)[]): string {
 
 const json = (value: unknown): string => (value === undefined || value === null ? 'null' : canonicalJson(value));
 
+/** Each part of a node as canonical JSON or a hash, computed once and shared by checksums and fingerprints. */
+interface Parts {
+  config: string;
+  evaluate: string;
+  location: string;
+}
+
+function partsOf(input: FingerprintInput): Parts {
+  const { tags: _tags, meta: _meta, evaluate, ...config } = input.node.config;
+  return { config: json(config), evaluate: json(evaluate), location: json(input.node.location) };
+}
+
+const partsCache = new WeakMap<FingerprintInput, Parts>();
+function parts(input: FingerprintInput): Parts {
+  let p = partsCache.get(input);
+  if (!p) {
+    p = partsOf(input);
+    partsCache.set(input, p);
+  }
+  return p;
+}
+
 export function checksumsOf(input: FingerprintInput): NodeChecksums {
   const n = input.node;
-  const { tags: _tags, meta: _meta, evaluate: _evaluate, ...config } = n.config;
+  const p = parts(input);
   return {
-    body: digest(n.kind, n.raw_code, json(n.location), n.kind === 'llm' ? String(n.config.from ?? '') : ''),
-    config: digest(json(config)),
+    body: digest(n.kind, n.raw_code, p.location, n.kind === 'llm' ? String(n.config.from ?? '') : ''),
+    config: digest(p.config),
     prompt: digest(...input.promptTexts),
     contexts: digest(...input.contextTexts.flat()),
     output: digest(json(n.output_schema)),
-    evaluate: digest(json(n.config.evaluate)),
+    evaluate: digest(p.evaluate),
     docs: digest(n.description, json(n.columns), json(n.tags), json(n.meta)),
   };
 }
@@ -41,25 +63,32 @@ export function checksumsOf(input: FingerprintInput): NodeChecksums {
 /**
  * Two fingerprints, as SQLMesh does: `data` changes whenever an answer or a row could change — the rendered code
  * or prompt, the templates it includes, the context files, the LLM parameters, the output schema, the gates, and
- * every parent's data fingerprint; `metadata` changes with docs only. Sources fingerprint their location, not
- * their content: rows are compared one by one at build time, so a new row in a file does not invalidate every answer.
+ * every parent's data fingerprint; `metadata` changes with docs only (description, columns, tags, meta) and with
+ * the parents' metadata. Sources fingerprint their location, not their content: rows are compared one by one at
+ * build time, so a new row in a file does not invalidate every answer. The checksums stand in for the texts they
+ * hash, so nothing large is hashed twice.
  */
-export function fingerprintOf(input: FingerprintInput, parents: readonly { data: string; metadata: string }[]): { data: string; metadata: string } {
+export function fingerprintOf(
+  input: FingerprintInput,
+  checksums: NodeChecksums,
+  parents: readonly { data: string; metadata: string }[],
+): { data: string; metadata: string } {
   const n = input.node;
-  const { tags: _tags, meta: _meta, ...config } = n.config;
+  const p = parts(input);
   const data = digest(
     n.kind,
     n.compiled_code,
     n.prompt?.compiled,
     n.prompt?.system?.compiled,
-    ...input.promptTexts,
-    ...input.contextTexts.flat(),
-    json(config),
-    json(n.output_schema),
-    json(n.location),
-    ...parents.map((p) => p.data).sort(),
+    checksums.prompt,
+    checksums.contexts,
+    p.config,
+    p.evaluate,
+    checksums.output,
+    p.location,
+    ...parents.map((parent) => parent.data).sort(),
   );
-  const metadata = digest(n.description, json(n.columns), json(n.tags), json(n.meta), ...parents.map((p) => p.metadata).sort());
+  const metadata = digest(checksums.docs, ...parents.map((parent) => parent.metadata).sort());
   return { data, metadata };
 }
 
