@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, TargetNotFound } from '../config/load.js';
 import type { ConfigOverrides, ResolvedConfig } from '../config/types.js';
-import { compileProject } from '../compile/compile.js';
-import type { Manifest } from '../compile/manifest-types.js';
-import { writeTarget } from '../compile/write-target.js';
+import type { Manifest, ManifestMetadata, NodeKind } from '../compile/manifest-types.js';
 import { error, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { linkProject } from '../graph/link.js';
 import { selectNodes } from '../graph/select/index.js';
 import type { LinkedProject } from '../graph/types.js';
-import { parseProject } from '../parse/project.js';
 import { readGitInfo } from '../state/git.js';
+import { partialParseKey, readPartialParse, replaceMetadata, writePartialParse, type PartialParseRecord } from '../state/partial-parse.js';
 import { readStateManifest } from '../state/previous-manifest.js';
 import { loomVersion } from './version.js';
 
@@ -24,21 +21,31 @@ export interface CompileOptions extends ConfigOverrides {
   /** false: check everything, write nothing (`loom validate`). Default true. */
   write?: boolean;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Ignore target/partial_parse.json and compile everything (also LOOM_NO_PARTIAL_PARSE=1). */
+  fullParse?: boolean;
 }
 
 export interface CompileOutcome {
   /** No errors were found. */
   ok: boolean;
   config: ResolvedConfig | null;
+  /** The manifest (parsed from target/manifest.json on first use when the compile was served by partial parsing). */
   manifest: Manifest | null;
+  /** The linked project; null when partial parsing found nothing changed. */
   linked: LinkedProject | null;
   /** Selected unique_ids in DAG order (all enabled nodes without --select). */
   selected: string[];
+  /** Nodes by kind. */
+  counts: Record<NodeKind, number>;
+  /** True when nothing changed since the last compile and its manifest was reused. */
+  reused: boolean;
   diagnostics: Diagnostic[];
   /** Text of a project file, for code frames. */
   readSource(file: string): string | undefined;
   timings: Record<string, number>;
 }
+
+const NO_COUNTS: Record<NodeKind, number> = { source: 0, sql: 0, llm: 0, load: 0 };
 
 /** config → parse → link → compile → select → write target/: the whole of `loom compile`. */
 export async function compile(options: CompileOptions = {}): Promise<CompileOutcome> {
@@ -67,6 +74,8 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
     manifest: null,
     linked,
     selected: [],
+    counts: NO_COUNTS,
+    reused: false,
     diagnostics: sortDiagnostics(diagnostics),
     readSource,
     timings,
@@ -75,6 +84,31 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
   const config = loaded.config;
   lap('config');
 
+  const metadata = async (): Promise<ManifestMetadata> => ({
+    loom_schema_version: 'https://loom.dev/schemas/manifest/v1.json',
+    loom_version: loomVersion(),
+    generated_at: new Date().toISOString(),
+    invocation_id: randomUUID(),
+    project_name: config.name,
+    target_name: config.target.name,
+    git: await gitPromise,
+  });
+
+  const partialParse = !options.fullParse && !env.LOOM_NO_PARTIAL_PARSE;
+  if (partialParse) {
+    const reused = await reuseManifest(projectDir, config, env, options, metadata, readSource, timings);
+    lap('partial_parse');
+    if (reused) return reused;
+  }
+
+  // Nothing to reuse: the full pipeline, loaded only now so an unchanged project never pays for it.
+  const [{ parseProject }, { linkProject }, { compileProject }, { writeTarget }, { envVarNames }] = await Promise.all([
+    import('../parse/project.js'),
+    import('../graph/link.js'),
+    import('../compile/compile.js'),
+    import('../compile/write-target.js'),
+    import('../graph/env-vars.js'),
+  ]);
   const spec = parseProject(config);
   lap('parse');
   const linked = linkProject(spec, env);
@@ -83,26 +117,37 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
   const diagnostics = [...loaded.diagnostics, ...linked.diagnostics];
   if (hasErrors(diagnostics) && linked.order.length === 0) return fail(diagnostics, config, linked);
 
-  const git = await gitPromise;
+  const meta = await metadata();
   const { manifest, diagnostics: compileDiagnostics } = compileProject(linked, {
     env,
-    git,
-    invocationId: randomUUID(),
-    generatedAt: new Date().toISOString(),
-    loomVersion: loomVersion(),
+    git: meta.git,
+    invocationId: meta.invocation_id,
+    generatedAt: meta.generated_at,
+    loomVersion: meta.loom_version,
   });
   lap('compile');
   diagnostics.push(...compileDiagnostics);
   if (hasErrors(diagnostics)) return fail(diagnostics, config, linked);
 
-  const state = options.state ? readStateManifest(options.state) : null;
-  const selection = selectNodes(manifest, { select: options.select, exclude: options.exclude, state }, linked.graph);
-  diagnostics.push(...selection.diagnostics);
+  const selected = select(manifest, options, linked.graph, diagnostics);
   lap('select');
+  const counts = countKinds(manifest);
 
   if (options.write !== false) {
     try {
-      writeTarget(projectDir, config.targetPath, manifest);
+      const { metadataEnd, size } = writeTarget(projectDir, config.targetPath, manifest);
+      const names = envVarNames(linked);
+      if (partialParse && names) {
+        writePartialParse(projectDir, config.targetPath, {
+          version: 1,
+          key: partialParseKey(config, names, env, loomVersion()),
+          env_names: names,
+          counts,
+          warnings: diagnostics.filter((d) => d.severity === 'warning'),
+          metadata_end: metadataEnd,
+          manifest_size: size,
+        });
+      }
     } catch (e) {
       // A file where target/ should be, a read-only folder: the user's to fix, so no stack trace.
       if (!(e as NodeJS.ErrnoException).code) throw e;
@@ -110,16 +155,73 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
     }
     lap('write');
   }
+  return { ok: true, config, manifest, linked, selected, counts, reused: false, diagnostics: sortDiagnostics(diagnostics), readSource, timings };
+}
+
+/**
+ * The fast path: when partial_parse.json says nothing changed since the last successful compile, keep its
+ * manifest (refreshing only the metadata) instead of parsing, linking and rendering again. Returns null when
+ * anything may have changed.
+ */
+async function reuseManifest(
+  projectDir: string,
+  config: ResolvedConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  options: CompileOptions,
+  metadata: () => Promise<ManifestMetadata>,
+  readSource: SourceReader,
+  timings: Record<string, number>,
+): Promise<CompileOutcome | null> {
+  const record = readPartialParse(projectDir, config.targetPath);
+  const manifestPath = join(projectDir, config.targetPath, 'manifest.json');
+  if (!record || !existsSync(manifestPath) || statSync(manifestPath).size !== record.manifest_size) return null;
+  if (partialParseKey(config, record.env_names, env, loomVersion()) !== record.key) return null;
+  const old = readFileSync(manifestPath);
+  if (old.subarray(0, 12).toString() !== '{"metadata":' || old.subarray(record.metadata_end, record.metadata_end + 9).toString() !== ',"nodes":') return null;
+  const meta = await metadata();
+  const replaced = replaceMetadata(old, record.metadata_end, meta);
+  if (options.write !== false) {
+    writeFileSync(manifestPath, replaced.bytes);
+    const updated: PartialParseRecord = { ...record, metadata_end: replaced.end, manifest_size: replaced.bytes.length };
+    writePartialParse(projectDir, config.targetPath, updated);
+  }
+  let manifest: Manifest | undefined;
+  let selected: string[] | undefined;
+  const diagnostics: Diagnostic[] = [...record.warnings];
+  const parse = () => (manifest ??= JSON.parse(replaced.bytes.toString('utf8')) as Manifest);
+  if (options.select || options.exclude || options.state) selected = select(parse(), options, undefined, diagnostics);
   return {
     ok: true,
     config,
-    manifest,
-    linked,
-    selected: selection.selected,
+    get manifest() {
+      return parse();
+    },
+    linked: null,
+    get selected() {
+      return (selected ??= select(parse(), options, undefined, []));
+    },
+    set selected(value: string[]) {
+      selected = value;
+    },
+    counts: record.counts,
+    reused: true,
     diagnostics: sortDiagnostics(diagnostics),
     readSource,
     timings,
   };
+}
+
+function select(manifest: Manifest, options: CompileOptions, graph: LinkedProject['graph'] | undefined, diagnostics: Diagnostic[]): string[] {
+  const state = options.state ? readStateManifest(options.state) : null;
+  const selection = selectNodes(manifest, { select: options.select, exclude: options.exclude, state }, graph);
+  diagnostics.push(...selection.diagnostics);
+  return selection.selected;
+}
+
+function countKinds(manifest: Manifest): Record<NodeKind, number> {
+  const counts = { ...NO_COUNTS };
+  for (const node of Object.values(manifest.nodes)) counts[node.kind]++;
+  return counts;
 }
 
 interface SourceReader {

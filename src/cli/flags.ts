@@ -11,12 +11,15 @@ export interface CommonFlags {
   exclude?: string | string[];
   state?: string;
   threads?: number | string;
+  /** false with --no-partial-parse. */
+  partialParse?: boolean;
 }
 
 export const COMMON_FLAGS: [string, string][] = [
   ['--project-dir <dir>', 'Project directory (default: current directory)'],
   ['--target <name>', 'Target from loom_project.yml (default: default_target)'],
   ['--vars <yaml>', "Variables overriding loom_project.yml vars, as YAML or JSON: --vars '{min_length: 20}'"],
+  ['--no-partial-parse', 'Parse and render every file even when nothing changed since the last compile'],
 ];
 
 export const SELECT_FLAGS: [string, string][] = [
@@ -92,5 +95,6 @@ export function compileOptionsOf(flags: CommonFlags): CompileOptions {
     select: flags.select === undefined ? undefined : (rawFlag(['select', 's']) ?? list(flags.select)),
     exclude: flags.exclude === undefined ? undefined : (rawFlag(['exclude']) ?? list(flags.exclude)),
     state: rawString(['state'], flags.state),
+    fullParse: flags.partialParse === false,
   };
 }

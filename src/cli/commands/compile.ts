@@ -10,14 +10,14 @@ export async function compileCommand(flags: CommonFlags, write: boolean): Promis
   const outcome = await compile({ ...compileOptionsOf(flags), write });
   printDiagnostics(outcome.diagnostics, outcome.readSource);
   if (!outcome.ok) return 1;
-  const nodes = Object.values(outcome.manifest!.nodes);
-  const count = (kind: string) => {
-    const n = nodes.filter((node) => node.kind === kind).length;
+  const count = (kind: keyof typeof outcome.counts) => {
+    const n = outcome.counts[kind];
     return `${n} ${NOUNS[kind]}${n === 1 ? '' : 's'}`;
   };
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const what = `${count('sql')}, ${count('llm')}, ${count('source')}, ${count('load')}`;
-  if (write) out(`Compiled ${what} in ${seconds}s → ${outcome.config!.targetPath}/manifest.json`);
+  const reused = outcome.reused ? ' (nothing changed since the last compile: manifest reused, metadata refreshed)' : '';
+  if (write) out(`Compiled ${what} in ${seconds}s → ${outcome.config!.targetPath}/manifest.json${reused}`);
   else out(`Project is valid: ${what} (${seconds}s, nothing written)`);
   return 0;
 }
