@@ -11,6 +11,19 @@ export interface FingerprintInput {
   contextTexts: [string, string][];
 }
 
+const memo = new Map<string, string>();
+
+/** digest() of one short, often-repeated part (`null`, `[]`, a shared config): computed once per process. */
+function digestOne(part: string): string {
+  if (part.length > 256) return digest(part);
+  let d = memo.get(part);
+  if (d === undefined) {
+    d = digest(part);
+    memo.set(part, d);
+  }
+  return d;
+}
+
 /** sha256 over parts, each length-prefixed so that ("ab", "c") and ("a", "bc") differ. */
 function digest(...parts: (string | null | undefined)[]): string {
   const h = createHash('sha256');
@@ -46,16 +59,18 @@ function parts(input: FingerprintInput): Parts {
   return p;
 }
 
+const EMPTY = digest();
+
 export function checksumsOf(input: FingerprintInput): NodeChecksums {
   const n = input.node;
   const p = parts(input);
   return {
     body: digest(n.kind, n.raw_code, p.location, n.kind === 'llm' ? String(n.config.from ?? '') : ''),
-    config: digest(p.config),
-    prompt: digest(...input.promptTexts),
-    contexts: digest(...input.contextTexts.flat()),
-    output: digest(json(n.output_schema)),
-    evaluate: digest(p.evaluate),
+    config: digestOne(p.config),
+    prompt: input.promptTexts.length ? digest(...input.promptTexts) : EMPTY,
+    contexts: input.contextTexts.length ? digest(...input.contextTexts.flat()) : EMPTY,
+    output: digestOne(json(n.output_schema)),
+    evaluate: digestOne(p.evaluate),
     docs: digest(n.description, json(n.columns), json(n.tags), json(n.meta)),
   };
 }

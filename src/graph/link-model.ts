@@ -221,7 +221,20 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
 
 const metaValidator = new Ajv({ strict: false, validateSchema: true });
 
+const schemaProblems = new Map<string, string | null>();
+
+/** What is wrong with an output schema (null: nothing); identical schemas are checked once. */
 function outputSchemaProblem(schema: JsonSchema): string | null {
+  const key = JSON.stringify(schema);
+  let problem = schemaProblems.get(key);
+  if (problem === undefined) {
+    problem = checkOutputSchema(schema);
+    schemaProblems.set(key, problem);
+  }
+  return problem;
+}
+
+function checkOutputSchema(schema: JsonSchema): string | null {
   if (!metaValidator.validateSchema(schema)) {
     const e = metaValidator.errors?.[0];
     return `is not a valid JSON Schema: ${e?.instancePath || '(root)'} ${e?.message ?? ''}`.trim();
