@@ -22,6 +22,7 @@ import {
   type FinishedRow,
   type LlmTableSpec,
 } from '../warehouse/llm-table.js';
+import type { Connection } from '../warehouse/database.js';
 import { splitRelation } from '../warehouse/materialize.js';
 import { outputValidator } from './answer.js';
 import { prepareRow, processRow, transformRequest, type PreparedRow, type RowFailure, type RowPlan } from './llm-row.js';
@@ -42,14 +43,23 @@ export class NodeFailure extends Error {}
  * fingerprint through the model, judge it, and write it — streaming, so the input is never held in memory.
  */
 export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: readonly string[]): Promise<NodeResult> {
+  // Its own connection: a streaming read holds its connection until the last row, and llm nodes run side by side.
+  const reader = await ctx.warehouse.connect();
+  try {
+    return await runLlmOn(reader, node, ctx, rowFilter);
+  } finally {
+    reader.close();
+  }
+}
+
+async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext, rowFilter?: readonly string[]): Promise<NodeResult> {
   const result = emptyResult(node.unique_id);
   const fromNode = ctx.manifest.nodes[node.config.from as string];
   if (!fromNode) return emptyResult(node.unique_id, 'error', 'the model this one reads `from` is missing from the manifest');
-  const reader = ctx.warehouse.reader;
   const writer = ctx.warehouse.writer;
   let spec: LlmTableSpec;
   try {
-    spec = await tableSpec(node, fromNode.relation_name, fromNode.name, ctx);
+    spec = await tableSpec(reader, node, fromNode.relation_name, fromNode.name, ctx);
   } catch (e) {
     if (e instanceof NodeFailure) return emptyResult(node.unique_id, 'error', e.message);
     throw e;
@@ -120,6 +130,7 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
   let writeError: Error | null = null;
   let lastFlush = Date.now();
   let done = 0;
+  let streamed = 0;
   let stopReason: string | null = null;
   let budgetStop = false;
   let failOnRow: string | null = null;
@@ -172,6 +183,7 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
     ctx.reporter.nodeProgress(node, 0, pendingCount);
     outer: for await (const chunk of reader.stream(pendingSql)) {
       if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
+      streamed += chunk.length;
       const rows = chunk.map((r) => prepareRow(plan, { key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row) }));
       // One cache query for the whole chunk instead of one per row.
       const requests = rows.filter((r): r is PreparedRow => !('failed' in r)).map((r) => transformRequest(plan, r.messages));
@@ -185,6 +197,11 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
       }
     }
     await Promise.all(inFlight);
+  }
+  const stoppedEarly = stopReason !== null || failOnRow !== null || writeError !== null || ctx.signal.aborted;
+  if (!stoppedEarly && streamed !== pendingCount) {
+    // Never report success for rows that were silently not read.
+    failures.push({ key: '(stream)', error: new Error(`read ${streamed} of ${pendingCount} pending input rows; the rest were not sent`) });
   }
   flush(true);
   await writing;
@@ -241,8 +258,8 @@ export async function runLlm(node: ManifestNode, ctx: RunContext, rowFilter?: re
 }
 
 /** Columns of the input and of the table to write, checked against unique_key and passthrough. */
-async function tableSpec(node: ManifestNode, input: string, inputName: string, ctx: RunContext): Promise<LlmTableSpec> {
-  const all = await describeRelation(ctx.warehouse.reader, input).catch((e: Error) => {
+async function tableSpec(reader: Connection, node: ManifestNode, input: string, inputName: string, ctx: RunContext): Promise<LlmTableSpec> {
+  const all = await describeRelation(reader, input).catch((e: Error) => {
     throw new NodeFailure(`cannot read the input ${inputName}: ${explainWarehouseError(e, node, ctx.manifest)}`);
   });
   const inputColumns = all.filter((c) => !isLoomColumn(c.name));

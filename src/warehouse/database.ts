@@ -73,18 +73,27 @@ export class Connection {
   }
 
   /**
-   * Streams a query's rows in chunks (about 2,048 rows each) without materializing the result. The queue is
-   * held until the stream ends, so use a connection of its own for long reads.
+   * Streams a query's rows in chunks (about 2,048 rows each) without materializing the result. The connection is
+   * held from the first statement to the last chunk: DuckDB ends a streaming result as soon as anything else runs
+   * on its connection, so nothing queued meanwhile may slip in. Give long reads a connection of their own.
    */
   async *stream(sql: string, values?: unknown[]): AsyncGenerator<Row[]> {
     let release!: () => void;
-    let result!: DuckDBResult;
-    const held = new Promise<void>((r) => (release = r));
-    await this.enqueue(async () => {
-      result = await this.raw.stream(sql, values as never);
+    const finished = new Promise<void>((resolve) => (release = resolve));
+    const opened = new Promise<{ result: DuckDBResult } | { error: unknown }>((resolve) => {
+      void this.enqueue(async () => {
+        try {
+          resolve({ result: await this.raw.stream(sql, values as never) });
+        } catch (error) {
+          resolve({ error });
+          return;
+        }
+        await finished;
+      });
     });
-    const previous = this.queue;
-    this.queue = previous.then(() => held);
+    const open = await opened;
+    if ('error' in open) throw open.error;
+    const result = open.result;
     try {
       const names = result.deduplicatedColumnNames();
       const types = result.columnTypes();

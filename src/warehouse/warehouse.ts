@@ -25,6 +25,11 @@ export class Warehouse {
     return new Warehouse(path, instance, await connect(), await connect(), meta);
   }
 
+  /** A connection of its own (for a node's long streaming read); close it when done. */
+  async connect(): Promise<Connection> {
+    return new Connection(await this.instance.connect());
+  }
+
   close(): void {
     for (const c of [this.reader, this.writer, this.meta]) {
       try {

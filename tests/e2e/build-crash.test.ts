@@ -49,7 +49,8 @@ describe('loom build survives kill -9 and refuses a second writer', () => {
   });
 
   it('a second build on the same warehouse gets a clear error while the first finishes untouched', async () => {
-    const dir = writeProject(tempDir(), basicProject({ rows: 60, target: { concurrency: 2 } }));
+    // Long enough (200 rows × 40 ms over 2 connections ≈ 4 s) that the second loom starts while the first runs.
+    const dir = writeProject(tempDir(), basicProject({ rows: 200, target: { concurrency: 2 } }));
     try {
       server.resetStats();
       server.setOptions({ latencyMs: 40 });
@@ -62,7 +63,7 @@ describe('loom build survives kill -9 and refuses a second writer', () => {
       const done = await first;
       expect(done.code).toBe(0);
       const table = await query<{ n: number }>(dir, 'select count(*) as n from main.classify');
-      expect(table[0].n).toBe(60);
+      expect(table[0].n).toBe(200);
     } finally {
       server.setOptions({ latencyMs: 0 });
       removeDir(dir);
