@@ -41,12 +41,9 @@ export function oneOf(values: readonly string[]): OptionCheck {
   return (v) => (typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.map((x) => `\`${x}\``).join(', ')}`);
 }
 
-/** `custom` modules: plain JavaScript that Node can import; TypeScript is refused with the fix. */
+/** `custom` modules: JavaScript Node imports as is, or a TypeScript file Loom strips of its types first. */
 export const moduleFile: OptionCheck = (v) => {
-  if (typeof v !== 'string' || v.trim() === '') return 'must be a path to a .js, .mjs or .cjs file, relative to the project directory';
-  if (/\.(c|m)?tsx?$/i.test(v)) {
-    return `\`${v}\` is TypeScript, which Node 20 cannot import directly; compile it to JavaScript or write the evaluator as .mjs/.js`;
-  }
-  if (!/\.(m|c)?js$/i.test(v)) return `\`${v}\` must end in .js, .mjs or .cjs`;
+  if (typeof v !== 'string' || v.trim() === '') return 'must be a path to a .js, .mjs, .cjs, .ts or .mts file, relative to the project directory';
+  if (!/\.(m|c)?(js|ts)$/i.test(v)) return `\`${v}\` must end in .js, .mjs, .cjs, .ts or .mts`;
   return null;
 };

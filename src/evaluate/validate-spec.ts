@@ -55,6 +55,8 @@ export function checkEvaluatorSpec(spec: EvaluatorSpec): EvaluateProblem[] {
   const known = Object.keys(def.options);
   for (const [option, value] of Object.entries(options)) {
     const rule = def.options[option];
+    // A custom evaluator's own options go to its function untouched.
+    if (!rule && spec.type === 'custom') continue;
     if (!rule) {
       const accepts = known.length ? `accepted options: ${known.join(', ')}` : 'it takes no options';
       problems.push({ path: ['options', option], message: `${label} has unknown option \`${option}\`${didYouMean(option, known)}; ${accepts}` });

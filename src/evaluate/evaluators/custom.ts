@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importEvaluatorModule } from './load-module.js';
 import { moduleFile } from '../option-rules.js';
 import { readInputs } from '../read-inputs.js';
 import { failed, scored } from '../result.js';
@@ -39,7 +39,7 @@ export const customEvaluator: Evaluator = async (spec, input, runtime) => {
 
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    loaded = await importEvaluatorModule(file, runtime.project_dir);
   } catch (err) {
     return failed(spec, `cannot load module ${String(modulePath)}: ${(err as Error).message}`);
   }

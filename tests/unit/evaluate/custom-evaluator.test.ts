@@ -28,6 +28,13 @@ beforeAll(() => {
     'evaluators/out_of_range.mjs': `export default () => 1.5;`,
     'evaluators/not_a_number.mjs': `export default () => 'great';`,
     'evaluators/syntax_error.mjs': `export default ( => 1;`,
+    'evaluators/typed.ts': `
+      interface Args { output: string; options: { min_words: number } }
+      type Score = { score: number; explanation: string };
+      export default function score({ output, options }: Args): Score {
+        const words: number = String(output).split(/\\s+/).length;
+        return { score: words >= options.min_words ? 1 : 0, explanation: words + ' words' };
+      }`,
   };
   for (const [path, text] of Object.entries(files)) writeFileSync(join(projectDir, path), text);
 });
@@ -84,12 +91,12 @@ describe('custom evaluator', () => {
     expect(broken.error).toMatch(/^cannot load module evaluators\/syntax_error\.mjs: /);
   });
 
-  it('refuses TypeScript modules at compile time and at run time with the fix', async () => {
-    const spec = specOf('custom', { options: { module: 'evaluators/score.ts' } });
-    expect(validateEvaluatorSpec(spec)).toEqual([
-      'custom evaluator "custom": `module` `evaluators/score.ts` is TypeScript, which Node 20 cannot import directly; compile it to JavaScript or write the evaluator as .mjs/.js',
-    ]);
-    const result = await runEvaluator(spec, rowOf('x'), runtime());
-    expect(result.error).toMatch(/is TypeScript, which Node 20 cannot import directly/);
+  it('loads a TypeScript module (types stripped) and passes it its own options', async () => {
+    const spec = specOf('custom', { options: { module: 'evaluators/typed.ts', min_words: 3 } });
+    expect(validateEvaluatorSpec(spec)).toEqual([]);
+    const long = await runEvaluator(spec, rowOf('three whole words'), runtime());
+    expect(long).toMatchObject({ score: 1, passed: true, explanation: '3 words' });
+    const short = await runEvaluator(spec, rowOf('two words'), runtime());
+    expect(short).toMatchObject({ score: 0, passed: false, explanation: '2 words' });
   });
 });

@@ -114,7 +114,7 @@ describe('validateEvaluatorSpec: options', () => {
 
   it('checks custom module paths', () => {
     expect(validateEvaluatorSpec(specOf('custom', { name: 'mine', options: { module: 'evals/score.py' } }))).toEqual([
-      'custom evaluator "mine": `module` `evals/score.py` must end in .js, .mjs or .cjs',
+      'custom evaluator "mine": `module` `evals/score.py` must end in .js, .mjs, .cjs, .ts or .mts',
     ]);
     expect(validateEvaluatorSpec(specOf('custom', { name: 'mine', options: { module: 'evals/score.mjs', export: 'score' } }))).toEqual([]);
   });
