@@ -58,6 +58,36 @@ export function rawFlag(names: readonly string[], argv: readonly string[] = proc
   return found.length ? found : undefined;
 }
 
+/**
+ * Selector terms as dbt takes them: `-s a b c` is three terms (every argument up to the next flag), as are
+ * `-s "a b c"` and `-s a -s b -s c`. Undefined when the flag was not given.
+ */
+export function rawTerms(names: readonly string[], argv: readonly string[] = process.argv): string[] | undefined {
+  const found: string[] = [];
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  const flags = names.map((name) => (name.length === 1 ? `-${name}` : `--${name}`));
+  for (let i = 0; i < args.length; i++) {
+    const flag = flags.find((f) => args[i] === f || args[i].startsWith(`${f}=`));
+    if (!flag) continue;
+    if (args[i] !== flag) found.push(args[i].slice(flag.length + 1));
+    else if (i + 1 < args.length) found.push(args[++i]);
+    while (i + 1 < args.length && !/^-./.test(args[i + 1])) found.push(args[++i]);
+  }
+  return found.length ? found : undefined;
+}
+
+/** Positional arguments that are not the extra terms of -s/--select or --exclude: mistakes, said so. */
+export function checkPositionals(positionals: readonly unknown[] | undefined, argv: readonly string[] = process.argv): void {
+  const terms = [...(rawTerms(['select', 's'], argv) ?? []), ...(rawTerms(['exclude'], argv) ?? [])];
+  for (const p of positionals ?? []) {
+    const text = String(p);
+    const i = terms.indexOf(text);
+    if (i === -1) throw new UsageError(`unexpected argument \`${text}\`; selectors go after -s/--select or --exclude (e.g. -s ${text})`);
+    terms.splice(i, 1);
+  }
+}
+
 /** The last value of a string flag as typed (cac keeps the last one too), else what cac parsed. */
 export function rawString(names: readonly string[], parsed: unknown): string | undefined {
   if (parsed === undefined) return undefined;
@@ -92,8 +122,8 @@ export function compileOptionsOf(flags: CommonFlags): CompileOptions {
     target: rawString(['target'], flags.target),
     vars: parseVars(rawString(['vars'], flags.vars)),
     threads: parseThreads(flags.threads),
-    select: flags.select === undefined ? undefined : (rawFlag(['select', 's']) ?? list(flags.select)),
-    exclude: flags.exclude === undefined ? undefined : (rawFlag(['exclude']) ?? list(flags.exclude)),
+    select: flags.select === undefined ? undefined : (rawTerms(['select', 's']) ?? list(flags.select)),
+    exclude: flags.exclude === undefined ? undefined : (rawTerms(['exclude']) ?? list(flags.exclude)),
     state: rawString(['state'], flags.state),
     fullParse: flags.partialParse === false,
   };

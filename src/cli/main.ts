@@ -2,7 +2,7 @@ import { cac } from 'cac';
 import { loomVersion } from '../api/version.js';
 import { UsageError, UserError } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { COMMON_FLAGS, SELECT_FLAGS, type CommonFlags } from './flags.js';
+import { checkPositionals, COMMON_FLAGS, SELECT_FLAGS, type CommonFlags } from './flags.js';
 import { printDiagnostics } from './print.js';
 
 const cli = cac('loom');
@@ -12,16 +12,22 @@ function withFlags<T extends { option(raw: string, description: string): T }>(co
   return command;
 }
 
-withFlags(cli.command('compile', 'Resolve the DAG and write target/manifest.json and target/compiled/'), COMMON_FLAGS, SELECT_FLAGS).action(
-  async (flags: CommonFlags) => (await import('./commands/compile.js')).compileCommand(flags, true),
+withFlags(cli.command('compile [...terms]', 'Resolve the DAG and write target/manifest.json and target/compiled/'), COMMON_FLAGS, SELECT_FLAGS).action(
+  async (terms: string[], flags: CommonFlags) => {
+    checkPositionals(terms);
+    return (await import('./commands/compile.js')).compileCommand(flags, true);
+  },
 );
 withFlags(cli.command('validate', 'Check the project the way compile does, writing nothing'), COMMON_FLAGS).action(
   async (flags: CommonFlags) => (await import('./commands/compile.js')).compileCommand(flags, false),
 );
-withFlags(cli.command('ls', 'List selected nodes').alias('list'), COMMON_FLAGS, SELECT_FLAGS)
+withFlags(cli.command('ls [...terms]', 'List selected nodes').alias('list'), COMMON_FLAGS, SELECT_FLAGS)
   .option('--output <format>', 'selector (default), name, path or json')
   .option('--resource-type <type>', 'Only model, source or destination')
-  .action(async (flags) => (await import('./commands/ls.js')).lsCommand(flags));
+  .action(async (terms: string[], flags) => {
+    checkPositionals(terms);
+    return (await import('./commands/ls.js')).lsCommand(flags);
+  });
 cli
   .command('init [dir]', 'Create a new project from the template')
   .action(async (dir: string | undefined) => (await import('./commands/init.js')).initCommand(dir));
@@ -37,8 +43,11 @@ const BUILD_FLAGS: [string, string][] = [
   ['--fail-fast', 'Stop at the first node that fails'],
   ['--threads <n>', 'Nodes run at once (default: threads in loom_project.yml, else 4)'],
 ];
-withFlags(cli.command('build', 'Run the selected nodes incrementally against the warehouse'), COMMON_FLAGS, SELECT_FLAGS, BUILD_FLAGS).action(
-  async (flags) => (await import('./commands/build.js')).buildCommand(flags, 'build'),
+withFlags(cli.command('build [...terms]', 'Run the selected nodes incrementally against the warehouse'), COMMON_FLAGS, SELECT_FLAGS, BUILD_FLAGS).action(
+  async (terms: string[], flags) => {
+    checkPositionals(terms);
+    return (await import('./commands/build.js')).buildCommand(flags, 'build');
+  },
 );
 withFlags(cli.command('run <name>', 'Run one pipeline (all its nodes) or one model by name'), COMMON_FLAGS, BUILD_FLAGS).action(
   async (name: string, flags) => (await import('./commands/build.js')).buildCommand({ ...flags, runName: name }, 'run'),
