@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { runStatus, totalsOf, writeRunResults, RUN_RESULTS_SCHEMA_VERSION, type RunResults } from '../exec/run-results.js';
 import { schedule } from '../exec/scheduler.js';
 import { emptyResult, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
-import { UserError } from '../diagnostics/diagnostic.js';
+import { error, UserError } from '../diagnostics/diagnostic.js';
 import { explainWarehouseError } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
 import { createProvider } from '../llm/index.js';
@@ -74,7 +74,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const serviceFor = (provider: string): LoomLlmService => {
       let service = services.get(provider);
       if (!service) {
-        const settings = { provider, ...config.target.providerSettings };
+        const settings = { provider, ...config.target.providerSettings, headers: expandHeaders(config.target.providerSettings.headers, process.env) };
         service = createLlmService({ provider: createProvider(settings), settings, cache, recorder, pricing, journalDir, signal: controller.signal });
         services.set(provider, service);
       }
@@ -156,6 +156,23 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     for (const service of services.values()) await service.close().catch(() => undefined);
     warehouse.close();
   }
+}
+
+/**
+ * Header values may name environment variables, `${AZURE_OPENAI_KEY}`, so keys never have to be committed.
+ * A variable that is not set is a user error naming it.
+ */
+export function expandHeaders(headers: Record<string, string> | undefined, env: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined {
+  if (!headers) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+      const found = env[variable];
+      if (found === undefined) throw new UserError(error('LOOM204', `header \`${name}\` of target uses \${${variable}}, but the environment variable ${variable} is not set`));
+      return found;
+    });
+  }
+  return out;
 }
 
 /** The LlmService handed to nodes that make no LLM calls. */

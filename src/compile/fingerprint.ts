@@ -40,13 +40,17 @@ const json = (value: unknown): string => (value === undefined || value === null 
 /** Each part of a node as canonical JSON or a hash, computed once and shared by checksums and fingerprints. */
 interface Parts {
   config: string;
+  /** The config minus what cannot change an answer, for the data fingerprint. */
+  dataConfig: string;
   evaluate: string;
   location: string;
 }
 
 function partsOf(input: FingerprintInput): Parts {
   const { tags: _tags, meta: _meta, evaluate, ...config } = input.node.config;
-  return { config: json(config), evaluate: json(evaluate), location: json(input.node.location) };
+  // batch_size and budget_usd decide how rows are written and when sending stops, never what an answer is.
+  const { batch_size: _batch, budget_usd: _budget, ...dataConfig } = config;
+  return { config: json(config), dataConfig: json(dataConfig), evaluate: json(evaluate), location: json(input.node.location) };
 }
 
 const partsCache = new WeakMap<FingerprintInput, Parts>();
@@ -97,7 +101,7 @@ export function fingerprintOf(
     n.prompt?.system?.compiled,
     checksums.prompt,
     checksums.contexts,
-    p.config,
+    p.dataConfig,
     p.evaluate,
     checksums.output,
     p.location,

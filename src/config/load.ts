@@ -68,6 +68,7 @@ interface RawTarget {
   backoff_max_ms?: number;
   budget_usd?: number;
   llm?: LlmConfigInput;
+  model_map?: Record<string, string>;
 }
 
 interface RawProject {
@@ -122,6 +123,7 @@ function resolveConfig(dir: string, raw: RawProject, overrides: ConfigOverrides,
     provider: t.provider,
     llm: t.llm ?? {},
     budget_usd: t.budget_usd,
+    modelMap: t.model_map ?? {},
     providerSettings: {
       base_url: t.base_url,
       api_key_env: t.api_key_env,

@@ -30,6 +30,8 @@ export interface ResolvedTarget {
   llm: LlmConfigInput;
   providerSettings: Omit<ProviderSettings, 'provider'>;
   budget_usd?: number;
+  /** Model names this target serves in place of the project's (a local target running other models). */
+  modelMap: Record<string, string>;
 }
 
 /** loom_project.yml with defaults filled and overrides applied. Frozen: nothing downstream changes it. */

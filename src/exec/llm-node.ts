@@ -4,6 +4,7 @@ import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
 import { batchDecision } from '../evaluate/gates.js';
 import { summarizeScores } from '../evaluate/summarize-scores.js';
 import type { EvaluatorResult } from '../evaluate/types.js';
+import { targetModel } from '../graph/llm-config.js';
 import { createBudget } from '../llm/budget.js';
 import { LlmError, type LlmParams } from '../llm/types.js';
 import {
@@ -86,12 +87,13 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   result.rows_reused = rowFilter ? 0 : inputCount - pendingCount;
 
   const evaluate = node.config.evaluate ? normalizeEvaluateBlock(node.config.evaluate) : null;
+  if (evaluate?.fallback_model) evaluate.fallback_model = targetModel(ctx.config, evaluate.fallback_model);
   const llmConfig = node.config.llm!;
   const params: LlmParams = { model: llmConfig.model };
   for (const key of ['temperature', 'max_tokens', 'top_p', 'seed', 'extra'] as const) {
     if (llmConfig[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = llmConfig[key];
   }
-  const judgeRaw = { ...ctx.config.defaults.judge, ...((node.config.evaluate?.judge as object | undefined) ?? {}) } as Partial<LlmParams>;
+  const judgeRaw = { ...ctx.config.defaults.judge, ...((node.config.evaluate?.judge as object | undefined) ?? {}) } as Partial<LlmParams> & Record<string, unknown>;
   const metered = meteredLlm(ctx.llm);
   const nodeBudget = createBudget(`model ${node.name}`, node.config.budget_usd ?? null);
   const plan: RowPlan = {
@@ -105,8 +107,8 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     schemaName: node.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
     validate: outputValidator(node.output_schema),
     evaluate,
-    judge: { model: judgeRaw.model ?? llmConfig.model, temperature: judgeRaw.temperature ?? 0, ...(judgeRaw.max_tokens ? { max_tokens: judgeRaw.max_tokens } : {}) },
-    embeddingModel: ctx.config.defaults.embedding_model,
+    judge: judgeParams(judgeRaw, llmConfig.model, ctx.config),
+    embeddingModel: targetModel(ctx.config, ctx.config.defaults.embedding_model),
     projectDir: ctx.config.projectDir,
     budgets: [nodeBudget, ctx.runBudget],
     readCache: ctx.flags.readCache,
@@ -156,7 +158,7 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     if ('failed' in outcome) {
       const error = outcome.failed.error;
       if (error instanceof LlmError && error.kind === 'budget') {
-        stopReason ??= `budget exhausted: ${error.message}`;
+        stopReason ??= `budget exhausted: ${error.message.replace(/\.$/, '')}`;
         budgetStop = true;
       }
       else if (error instanceof LlmError && (error.kind === 'auth' || error.kind === 'aborted')) stopReason ??= error.message;
@@ -245,6 +247,14 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     if (result.status === 'success') result.status = answered > 0 ? 'partial' : 'error';
     messages.push(`${failures.length} row(s) got no answer (they are retried next build); first: row ${failures[0].key}: ${failures[0].error.message}`);
   }
+  if (evaluate?.on_failure === 'fail' && !failOnRow) {
+    // A failed row blocks the node until it is fixed, not just in the build that answered it.
+    const held = await countRows(reader, 'loom.quarantine', `where node_id = '${node.unique_id.replace(/'/g, "''")}' and disposition = 'quarantined' and data_fingerprint = '${fingerprint}'`);
+    if (held > 0) {
+      result.status = 'error';
+      messages.push(`${held} row(s) failed the quality gate (on_failure: fail) and are still in quarantine; fix the prompt or the evaluators, or run \`loom quarantine retry ${node.name}\``);
+    }
+  }
   const gate = evaluate?.gate.batch_threshold;
   if (gate !== undefined && answered > 0) {
     const decision = batchDecision(result.rows_passed, answered, gate);
@@ -255,6 +265,15 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   }
   result.message = messages.length ? messages.join('; ') : null;
   return result;
+}
+
+/** The judge's parameters: every LLM setting of defaults.judge / evaluate.judge, else the model's own model at temperature 0. */
+function judgeParams(raw: Partial<LlmParams> & Record<string, unknown>, model: string, config: RunContext['config']): LlmParams {
+  const params: LlmParams = { model: typeof raw.model === 'string' ? targetModel(config, raw.model) : model, temperature: raw.temperature ?? 0 };
+  for (const key of ['max_tokens', 'top_p', 'seed', 'extra'] as const) {
+    if (raw[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = raw[key];
+  }
+  return params;
 }
 
 /** Columns of the input and of the table to write, checked against unique_key and passthrough. */

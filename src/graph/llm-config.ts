@@ -1,6 +1,11 @@
 import type { ResolvedLlmConfig } from '../compile/manifest-types.js';
 import type { LlmConfigInput, ResolvedConfig } from '../config/types.js';
 
+/** The model the current target serves for `model` (its `model_map`), else `model` itself. */
+export function targetModel(config: ResolvedConfig, model: string): string {
+  return config.target.modelMap[model] ?? model;
+}
+
 /**
  * A model's LLM settings: defaults.llm, then the target's llm, then the model's own `llm:`; the target's
  * `provider` (e.g. dev → offline) overrides them all, because a target decides whether the network is used.
@@ -11,8 +16,8 @@ export function resolveLlmConfig(config: ResolvedConfig, own: LlmConfigInput | u
   if (!merged.model) return null;
   const out: ResolvedLlmConfig = {
     provider: config.target.provider ?? merged.provider ?? 'openai',
-    model: merged.model,
-    fallback_models: [...(merged.fallback_models ?? [])],
+    model: targetModel(config, merged.model),
+    fallback_models: (merged.fallback_models ?? []).map((m) => targetModel(config, m)),
   };
   if (merged.temperature !== undefined) out.temperature = merged.temperature;
   if (merged.max_tokens !== undefined) out.max_tokens = merged.max_tokens;

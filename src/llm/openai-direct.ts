@@ -115,7 +115,7 @@ export class DirectOpenAITransport {
 
 /**
  * The request's abort signal, in the EventEmitter form undici accepts: emits 'abort' once timeoutMs has
- * passed or the caller's signal fires. An AbortController per request would cost ~30 µs of CPU more.
+ * passed or the caller's signal fires. An AbortController per request costs tens of µs of CPU more.
  */
 class Deadline extends EventEmitter {
   /** Why the request was stopped, if it was. */

@@ -1,3 +1,4 @@
+import { error, UserError } from '../diagnostics/diagnostic.js';
 import type { Connection } from './database.js';
 
 /**
@@ -59,7 +60,9 @@ export async function migrate(connection: Connection): Promise<void> {
   const rows = await connection.all<{ v: number | null }>('select max(version) as v from loom.migrations');
   const current = rows[0]?.v ?? 0;
   if (current > MIGRATIONS.length) {
-    throw new Error(`this warehouse was written by a newer loom (schema version ${current}); upgrade loom to read it`);
+    throw new UserError(
+      error('LOOM203', `this warehouse was written by a newer loom (warehouse schema version ${current}; this loom knows up to ${MIGRATIONS.length}); upgrade loom to use it`),
+    );
   }
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     await connection.transaction(async (tx) => {

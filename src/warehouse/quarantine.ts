@@ -24,7 +24,8 @@ export async function listQuarantine(connection: Connection, filter: { nodes?: r
     values.push(...filter.nodes);
   }
   if (filter.runId) {
-    where.push('run_id = ?');
+    // The list shows the first 8 characters of a run id; any unambiguous prefix selects the run.
+    where.push("starts_with(run_id, ?)");
     values.push(filter.runId);
   }
   if (filter.disposition) {

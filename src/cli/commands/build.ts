@@ -67,7 +67,7 @@ export async function buildCommand(flags: BuildFlags, command: string): Promise<
     reporter.line(verdict);
     reporter.line(
       `Done. PASS=${count('success')} PARTIAL=${count('partial')} ERROR=${count('error')} SKIP=${count('skipped')} TOTAL=${run.results.length}` +
-        ` | LLM calls ${t.llm_calls}, cache hits ${t.cache_hits}, tokens ${t.tokens_in}+${t.tokens_out}, cost ${dollars(t.cost_usd)} (transform ${dollars(transform)}, evaluate ${dollars(evaluate)})`,
+        ` | LLM calls ${t.llm_calls}, cache hits ${t.cache_hits}, tokens ${t.tokens_in}+${t.tokens_out}, cost ${dollars(t.cost_usd)}${outcome.unpricedModels.length ? '+?' : ''} (transform ${dollars(transform)}, evaluate ${dollars(evaluate)})`,
     );
     return run.status === 'success' ? 0 : 1;
   } finally {

@@ -1,5 +1,5 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../diagnostics/diagnostic.js';
 import { rawString } from '../flags.js';
@@ -23,6 +23,9 @@ export async function cleanCommand(flags: CleanFlags): Promise<number> {
   if (flags.warehouse) {
     folders.push('.loom');
     files.push(loaded.config.warehouse, `${loaded.config.warehouse}.wal`);
+    // The crash journal lives beside the warehouse, wherever that is.
+    const journal = join(dirname(loaded.config.warehouse), 'journal');
+    if (!journal.startsWith('.loom')) folders.push(journal);
   }
   // Folders are deleted recursively: only ever inside the project (a `target-path: ..` must not empty the parent).
   for (const folder of folders) {
