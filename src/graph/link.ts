@@ -113,6 +113,20 @@ function relationClashes(nodes: Map<string, LinkedNode>): Diagnostic[] {
     const [first, ...others] = group;
     for (const other of others) {
       if (!writes(first) && !writes(other)) continue;
+      const reader = !writes(first) ? first : !writes(other) ? other : null;
+      if (reader) {
+        // A pipeline extracting from a table another node writes: that is a dependency, written as ref/source.
+        const writer = reader === first ? other : first;
+        const call = writer.resource_type === 'source' ? `source('${writer.fqn[1]}', '${writer.fqn[2]}')` : `ref('${writer.name}')`;
+        out.push(
+          error(
+            'LOOM034',
+            `\`${reader.source!.path}\` is the table ${writer.resource_type} \`${displayName(writer.unique_id)}\` writes; read it with ${call} so the dependency is known and it is built first`,
+            reader.source!.pathOrigin.file.locate(reader.source!.pathOrigin.path),
+          ),
+        );
+        continue;
+      }
       const at = first.origin.file.locate(first.origin.path);
       out.push(
         error(

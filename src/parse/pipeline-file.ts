@@ -65,6 +65,9 @@ export function parsePipelineFile(file: YamlFile): ParsedPipelineFile {
   const scheme = urlScheme(extract);
   if (scheme) {
     out.diagnostics.push(unsupportedUrl(file, ['extract', 'source'], extract, 'extract.source'));
+    // Every problem in one pass: the destination may name a URL too.
+    const destination = p.load?.destination.trim();
+    if (destination && urlScheme(destination)) out.diagnostics.push(unsupportedUrl(file, ['load', 'destination'], destination, 'load.destination'));
     out.brokenModels.push(p.name);
     return out;
   }
@@ -152,9 +155,6 @@ export function parsePipelineFile(file: YamlFile): ParsedPipelineFile {
 
 function unsupportedUrl(file: YamlFile, path: YamlPath, url: string, key: string): Diagnostic {
   const scheme = urlScheme(url);
-  return error(
-    'LOOM090',
-    `${key} \`${url}\`: ${scheme}:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')`,
-    file.locate(path),
-  );
+  const accepted = key === 'load.destination' ? 'a data file (.csv, .json, .ndjson, .parquet) or a warehouse table (schema.table)' : "a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')";
+  return error('LOOM090', `${key} \`${url}\`: ${scheme}:// URLs are not supported yet; use ${accepted}`, file.locate(path));
 }

@@ -169,6 +169,18 @@ describe('relations that the warehouse would confuse', () => {
     ]);
   });
 
+  it('LOOM034: a pipeline extracting from a table another node writes is told to say so with source()/ref()', async () => {
+    expect(
+      await diagnose({
+        'models/m.yml': 'sources:\n  - name: raw\n    tables: [{ name: items, path: data/items.csv }]\n',
+        'pipelines/a.yml': 'name: a\nextract: { source: raw.items }\ntransform: { prompt: p, model: m }\n',
+        'prompts/p.njk': '{{ row.x }}\n',
+      }),
+    ).toEqual([
+      "pipelines/a.yml:2:20: error LOOM034: `raw.items` is the table source `raw.items` writes; read it with source('raw', 'items') so the dependency is known and it is built first",
+    ]);
+  });
+
   it('two sources may read the same warehouse table', async () => {
     const files = {
       'pipelines/a.yml': 'name: a\nextract: { source: analytics.reviews }\ntransform: { prompt: p, model: m }\n',
@@ -196,7 +208,7 @@ describe('seed-format pipelines report at the keys they were written with', () =
       "pipelines/a.yml:3:11: error LOOM090: extract.source `postgres://customers/reviews`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')",
       'pipelines/b.yml:5:11: error LOOM043: prompt `prompts/nope.txt` of `b`: no such template in prompts (did you mean `prompts/x.txt`?)',
       'pipelines/b.yml:7:11: error LOOM072: the output schema of `b` must describe one output row, an object (`type: object`); got `type: array`',
-      "pipelines/b.yml:9:16: error LOOM090: load.destination `postgres://analytics/scores`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')",
+      'pipelines/b.yml:9:16: error LOOM090: load.destination `postgres://analytics/scores`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet) or a warehouse table (schema.table)',
       'pipelines/c.yml:5:3: error LOOM074: llm model `c` names no model: set `transform.model` on it or `defaults: { llm: { model: ... } }` in loom_project.yml',
     ]);
   });

@@ -93,7 +93,7 @@ describe('anyOf shapes', () => {
 
   it('alternatives with patterns or required keys fall back to the documented shape', () => {
     expect(problems('models', 'models:\n  - name: a\n    kind: llm\n    evaluate:\n      evaluators:\n        - { type: equals, inputs: { output: outptu } }\n')).toEqual([
-      '6:45 LOOM011 `models[0].evaluate.evaluators[0].inputs.output` has the wrong shape, got `outptu`: `output`, `output.<field>`, `input.<column>`, `prompt`, or { value: <literal> }.',
+      '6:45 LOOM011 `models[0].evaluate.evaluators[0].inputs.output` has the wrong shape, got `outptu`: `output`, `output.<field>`, `input` (the whole input row as text), `input.<column>`, `prompt`, or { value: <literal> }.',
     ]);
   });
 
@@ -106,7 +106,7 @@ describe('anyOf shapes', () => {
 
   it('a mapping that fits no branch gets the documented shape, not the complaint of each branch', () => {
     expect(problems('models', 'models:\n  - name: a\n    kind: llm\n    evaluate:\n      evaluators:\n        - { type: equals, inputs: { output: { valu: 1 } } }\n')).toEqual([
-      '6:45 LOOM011 `models[0].evaluate.evaluators[0].inputs.output` has the wrong shape, got a mapping: `output`, `output.<field>`, `input.<column>`, `prompt`, or { value: <literal> }.',
+      '6:45 LOOM011 `models[0].evaluate.evaluators[0].inputs.output` has the wrong shape, got a mapping: `output`, `output.<field>`, `input` (the whole input row as text), `input.<column>`, `prompt`, or { value: <literal> }.',
     ]);
   });
 });

@@ -20,13 +20,15 @@ afterAll(async () => {
   await server.close();
 });
 
-// Floors well under what an idle 2-core box does (direct ~2,000+/s, sdk ~800+/s in one process), so a loaded
-// box passes; they catch a transport gone pathologically slow. The sdk rides Node's global fetch (~500 µs/call).
-const FLOOR = { direct: 400, sdk: 150 };
+// Sanity floors, not benchmarks (those are in tests/support/fake-openai/llm-throughput.mjs). Measured on the
+// shared 2-core box: alone, direct 1,100-1,900/s and sdk 650-1,050/s (the SDK rides Node's global fetch);
+// beside the rest of the suite, 400-570/s and 235-335/s. They catch a transport gone pathologically slow.
+const FLOOR = { direct: 250, sdk: 120 };
 
 describe.each(['direct', 'sdk'] as const)('throughput over the %s transport', (transport) => {
   it('pushes 2,000 calls at concurrency 64', async () => {
-    const settings = testSettings({ base_url: server.baseURL, transport, concurrency: 64 });
+    // A loaded box can hold single calls for seconds; this measures throughput, not timeouts.
+    const settings = testSettings({ base_url: server.baseURL, transport, concurrency: 64, timeout_ms: 30_000 });
     const recorder = new MemoryRecorder();
     const service = createLlmService({ provider: new OpenAIProvider(settings, { env: KEY_ENV }), settings, cache: new MemoryCache(), recorder, pricing: createPricing() });
     const total = 2_000;
@@ -45,7 +47,6 @@ describe.each(['direct', 'sdk'] as const)('throughput over the %s transport', (t
     await service.flush();
     const perSecond = total / ((performance.now() - started) / 1000);
     console.log(`[llm throughput] ${transport}: ${Math.round(perSecond)} calls/s (service + provider + in-process fake server)`);
-    { const t0 = Date.parse(recorder.records[0]!.started_at); const lat = recorder.records.map((r) => r.latency_ms).sort((a, b) => a - b); console.log("p50", lat[1000], "p99", lat[1980], "max", lat.at(-1), JSON.stringify(recorder.records.filter((r) => r.status !== "success").map((r) => [r.row_key, Date.parse(r.started_at) - t0, r.latency_ms]))); }
     expect(service.stats()).toMatchObject({ requests: total, failures: 0 });
     expect(recorder.records).toHaveLength(total);
     expect(perSecond).toBeGreaterThan(FLOOR[transport]);
