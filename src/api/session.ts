@@ -14,7 +14,7 @@ import { replayJournals } from '../llm/journal.js';
 import { createPricing } from '../llm/pricing.js';
 import { createLlmService, type LoomLlmService } from '../llm/service.js';
 import type { LlmService } from '../llm/service-types.js';
-import { warehouseCacheStore, warehouseCallRecorder } from '../warehouse/llm-store.js';
+import { warehouseCacheStore, warehouseCallRecorder, warehouseJournalSink } from '../warehouse/llm-store.js';
 import { closeInterruptedRuns, recordNodeRun, recordRunEnd, recordRunStart } from '../warehouse/runs.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOutcome } from './compile.js';
@@ -75,7 +75,16 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       let service = services.get(provider);
       if (!service) {
         const settings = { provider, ...config.target.providerSettings, headers: expandHeaders(config.target.providerSettings.headers, process.env) };
-        service = createLlmService({ provider: createProvider(settings), settings, cache, recorder, pricing, journalDir, signal: controller.signal });
+        service = createLlmService({
+          provider: createProvider(settings),
+          settings,
+          cache,
+          recorder,
+          pricing,
+          journalDir,
+          journalSink: warehouseJournalSink(warehouse.meta),
+          signal: controller.signal,
+        });
         services.set(provider, service);
       }
       return service;

@@ -183,13 +183,18 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
 
   if (pendingCount > 0) {
     ctx.reporter.nodeProgress(node, 0, pendingCount);
-    outer: for await (const chunk of reader.stream(pendingSql)) {
-      if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
+    const prepareChunk = async (chunk: Record<string, unknown>[]) => {
       streamed += chunk.length;
-      const rows = chunk.map((r) => prepareRow(plan, { key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row) }));
+      const rows = chunk.map((r) =>
+        prepareRow(plan, { key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row), replaces: r._loom_present !== false }),
+      );
       // One cache query for the whole chunk instead of one per row.
       const requests = rows.filter((r): r is PreparedRow => !('failed' in r)).map((r) => transformRequest(plan, r.messages));
       await plan.llm.prefetch(requests, { fallback_models: plan.fallbackModels, read_cache: plan.readCache });
+      return rows;
+    };
+    outer: for await (const rows of readAhead(reader.stream(pendingSql), prepareChunk)) {
+      if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
       for (const prepared of rows) {
         if (stopReason || failOnRow || writeError || ctx.signal.aborted) break outer;
         const task = handle(prepared).finally(() => inFlight.delete(task));
@@ -265,6 +270,29 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   }
   result.message = messages.length ? messages.join('; ') : null;
   return result;
+}
+
+/**
+ * The chunks of `source`, each passed through `prepare`, with the next one read and prepared while the caller
+ * works on the current one — so the rows in flight never drain while the warehouse is queried.
+ */
+async function* readAhead<T, R>(source: AsyncGenerator<T>, prepare: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const next = async (): Promise<{ value: R } | null> => {
+    const item = await source.next();
+    return item.done ? null : { value: await prepare(item.value) };
+  };
+  let pending = next();
+  try {
+    for (;;) {
+      const current = await pending;
+      if (!current) return;
+      pending = next();
+      yield current.value;
+    }
+  } finally {
+    await pending.catch(() => undefined);
+    await source.return(undefined);
+  }
 }
 
 /** The judge's parameters: every LLM setting of defaults.judge / evaluate.judge, else the model's own model at temperature 0. */

@@ -29,6 +29,8 @@ export interface RowPlan {
 export interface PendingRow {
   key: string;
   inputHash: string;
+  /** An older output or quarantine record of this key exists and is replaced. */
+  replaces: boolean;
   /** The input row as JSON text, as read from the warehouse. */
   row: string;
 }
@@ -91,6 +93,7 @@ export async function processRow(plan: RowPlan, prepared: PreparedRow): Promise<
     const finished: FinishedRow = {
       key: pending.key,
       inputHash: pending.inputHash,
+      replaces: pending.replaces,
       row: pending.row,
       disposition: 'passed',
       output: attempt.parsed.ok ? JSON.stringify(attempt.parsed.value) : null,

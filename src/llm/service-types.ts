@@ -21,6 +21,17 @@ export interface CacheEntry {
 export interface CacheStore {
   getMany(keys: readonly string[]): Promise<Map<string, CacheEntry>>;
   putMany(entries: readonly CacheEntry[]): Promise<void>;
+  /** Every key in the store, in chunks (optional): lets lookups skip the store for keys it cannot hold. */
+  keys?(): AsyncIterable<string[]>;
+}
+
+/**
+ * Loads whole journal segments (NDJSON written by the crash journal) into the cache and call stores, so answers
+ * are not handed to the stores a second time from memory. Optional; implemented by the warehouse, whose
+ * database reads the files itself.
+ */
+export interface JournalSink {
+  ingest(paths: readonly string[]): Promise<void>;
 }
 
 /** Where `llm_calls` rows go; implemented by the warehouse. */

@@ -17,6 +17,7 @@ import type {
   CompleteOptions,
   CompletionOutcome,
   EmbeddingOutcome,
+  JournalSink,
   LlmService,
   LlmStats,
 } from './service-types.js';
@@ -42,6 +43,8 @@ export interface LlmServiceOptions {
   pricing: Pricing;
   /** Where the crash journal goes (e.g. `.loom/journal`); no journal when undefined. */
   journalDir?: string;
+  /** Loads journal segments into the stores directly (the warehouse's fast path); optional. */
+  journalSink?: JournalSink;
   /** Epoch milliseconds (tests inject a fake clock). */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -128,6 +131,7 @@ class Service implements LoomLlmService {
       lookup: this.lookup,
       // Offline answers cost nothing: no need to protect them against a crash.
       journalDir: options.provider.offline ? undefined : options.journalDir,
+      journalSink: options.journalSink,
       flushEvery: options.flushEvery ?? 500,
       flushIntervalMs: options.flushIntervalMs ?? 1000,
       onError: options.onFlushError,

@@ -5,7 +5,7 @@
  */
 import type { CacheLookup } from './cache-lookup.js';
 import { Journal } from './journal.js';
-import type { CacheEntry, CacheStore, CallRecorder } from './service-types.js';
+import type { CacheEntry, CacheStore, CallRecorder, JournalSink } from './service-types.js';
 import type { CallRecord } from './types.js';
 
 export interface WriteBufferOptions {
@@ -14,6 +14,8 @@ export interface WriteBufferOptions {
   lookup: CacheLookup;
   /** No journal when undefined. */
   journalDir?: string;
+  /** When set, journaled answers reach the stores by loading whole journal segments, not entry by entry. */
+  journalSink?: JournalSink;
   flushEvery: number;
   flushIntervalMs: number;
   /** Told about background flush failures (the data stays queued and is retried). */
@@ -29,11 +31,18 @@ export class WriteBuffer {
   private flushQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private journalSync: Promise<void> | null = null;
+  /** Journaled answers not yet in the stores (when a journal sink loads them): counted, and their keys kept. */
+  private journaledItems = 0;
+  private journaledKeys: string[] = [];
 
   constructor(private readonly options: WriteBufferOptions) {}
 
   get pending(): number {
-    return this.entries.length + this.records.length;
+    return this.entries.length + this.records.length + this.journaledItems;
+  }
+
+  private get sink(): JournalSink | undefined {
+    return this.options.journalDir !== undefined ? this.options.journalSink : undefined;
   }
 
   /**
@@ -52,11 +61,15 @@ export class WriteBuffer {
         });
       });
     }
-    if (entry) {
-      this.entries.push(entry);
-      this.options.lookup.remember(entry);
+    if (entry) this.options.lookup.remember(entry);
+    if (this.sink) {
+      // The journal line is the staging copy: the sink loads the segment, nothing else is kept but the key.
+      this.journaledItems += (entry ? 1 : 0) + records.length;
+      if (entry) this.journaledKeys.push(entry.cache_key);
+    } else {
+      if (entry) this.entries.push(entry);
+      for (const r of records) this.records.push(r);
     }
-    for (const r of records) this.records.push(r);
     this.scheduleFlush();
     return synced;
   }
@@ -135,14 +148,31 @@ export class WriteBuffer {
     }
     const entries = this.entries;
     const records = this.records;
+    const journaledKeys = this.journaledKeys;
     this.entries = [];
     this.records = [];
+    this.journaledKeys = [];
+    this.journaledItems = 0;
     for (const journal of this.journals.values()) {
       const closed = journal.rotate();
       if (closed) this.unconfirmedSegments.push({ journal, path: closed });
     }
     const segments = this.unconfirmedSegments;
     if (entries.length === 0 && records.length === 0 && segments.length === 0) return;
+    if (this.sink && segments.length > 0) {
+      try {
+        await this.sink.ingest(segments.map((s) => s.path));
+      } catch (err) {
+        // The segments stay on disk and unconfirmed: the next flush (or the next build's replay) loads them.
+        this.journaledKeys = journaledKeys.concat(this.journaledKeys);
+        this.entries = entries.concat(this.entries);
+        this.records = records.concat(this.records);
+        throw err;
+      }
+      this.unconfirmedSegments = [];
+      for (const s of segments) s.journal.discard(s.path);
+      this.options.lookup.forget(journaledKeys);
+    }
     try {
       if (entries.length > 0) await this.options.cache.putMany(entries);
     } catch (err) {
@@ -156,8 +186,10 @@ export class WriteBuffer {
       this.records = records.concat(this.records);
       throw err;
     }
-    this.unconfirmedSegments = [];
-    for (const s of segments) s.journal.discard(s.path);
+    if (!this.sink) {
+      this.unconfirmedSegments = [];
+      for (const s of segments) s.journal.discard(s.path);
+    }
     this.options.lookup.forget(entries.map((e) => e.cache_key));
   }
 }

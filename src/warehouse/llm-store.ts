@@ -1,4 +1,5 @@
-import type { CacheEntry, CacheStore, CallRecorder } from '../llm/service-types.js';
+import { quoteString } from '../compile/relations.js';
+import type { CacheEntry, CacheStore, CallRecorder, JournalSink } from '../llm/service-types.js';
 import type { CallRecord } from '../llm/types.js';
 import { appendNullable, appendNumber, timestamp, type Connection } from './database.js';
 
@@ -8,6 +9,7 @@ const HEX = /^[0-9a-f]+$/;
 export function warehouseCacheStore(connection: Connection): CacheStore {
   let staged = false;
   return {
+    keys: () => warehouseCacheKeys(connection),
     async getMany(keys) {
       const found = new Map<string, CacheEntry>();
       const wanted = [...new Set(keys)].filter((k) => HEX.test(k));
@@ -47,11 +49,17 @@ export function warehouseCacheStore(connection: Connection): CacheStore {
           a.appendVarchar(JSON.stringify(e.response));
           a.appendValue(timestamp(new Date(e.created_at)));
         });
-        await tx.run('insert or ignore into loom.llm_cache select distinct on (cache_key) * from cache_stage');
+        // No primary key (its index costs ~20 µs per insert): a rare duplicate, e.g. from a replayed journal, is harmless.
+        await tx.run('insert into loom.llm_cache select distinct on (cache_key) * from cache_stage');
         await tx.run('delete from cache_stage');
       });
     },
   };
+}
+
+/** Streams every cache key in chunks, for the lookup filter that spares cold runs their cache queries. */
+export async function* warehouseCacheKeys(connection: Connection): AsyncGenerator<string[]> {
+  for await (const rows of connection.stream('select cache_key from loom.llm_cache')) yield rows.map((r) => String(r.cache_key));
 }
 
 /** Every attempt, cache hit and refusal, appended to `loom.llm_calls`. */
@@ -79,6 +87,44 @@ export function warehouseCallRecorder(connection: Connection): CallRecorder {
         appendNumber(a, r.latency_ms);
         appendNullable(a, r.error);
         a.appendValue(timestamp(new Date(r.started_at)));
+      });
+    },
+  };
+}
+
+const JOURNAL_COLUMNS = `{
+  entry: 'STRUCT(cache_key VARCHAR, kind VARCHAR, provider VARCHAR, model VARCHAR, response JSON, created_at VARCHAR)',
+  records: 'STRUCT(call_id VARCHAR, run_id VARCHAR, node_id VARCHAR, row_key VARCHAR, stage VARCHAR, evaluator VARCHAR,
+    cache_key VARCHAR, provider VARCHAR, model VARCHAR, attempt INTEGER, status VARCHAR, http_status INTEGER,
+    tokens_in BIGINT, tokens_out BIGINT, tokens_cached BIGINT, cost_usd DOUBLE, latency_ms DOUBLE, error VARCHAR,
+    started_at VARCHAR)[]'
+}`;
+
+/**
+ * Loads complete journal segments into `loom.llm_cache` and `loom.llm_calls` in one transaction, DuckDB reading the
+ * NDJSON itself: the answers were already serialized once for the journal, so they are not handed over again
+ * value by value from the event loop.
+ */
+export function warehouseJournalSink(connection: Connection): JournalSink {
+  return {
+    async ingest(paths) {
+      if (!paths.length) return;
+      const files = `[${paths.map(quoteString).join(', ')}]`;
+      const source = `read_json(${files}, format = 'newline_delimited', columns = ${JOURNAL_COLUMNS})`;
+      await connection.transaction(async (tx) => {
+        await tx.run(
+          `insert into loom.llm_cache
+           select distinct on (entry.cache_key) entry.cache_key, entry.kind, entry.provider, entry.model, entry.response,
+                  entry.created_at::timestamptz
+           from ${source} where entry is not null`,
+        );
+        await tx.run(
+          `insert into loom.llm_calls
+           select r.call_id, r.run_id, r.node_id, r.row_key, r.stage, r.evaluator, r.cache_key, r.provider, r.model,
+                  r.attempt, r.status, r.http_status, r.tokens_in, r.tokens_out, r.tokens_cached, r.cost_usd, r.latency_ms,
+                  r.error, r.started_at::timestamptz
+           from (select unnest(records) as r from ${source} where records is not null)`,
+        );
       });
     },
   };

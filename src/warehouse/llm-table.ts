@@ -158,21 +158,27 @@ export function pendingRowsSql(spec: LlmTableSpec, fingerprint: string, onlyKeys
   const fp = quoteString(fingerprint);
   if (onlyKeys) {
     return `with ${inputCte(spec)}
-      select i._loom_key, i._loom_input_hash, i._loom_row from input i
+      select i._loom_key, i._loom_input_hash, i._loom_row, true as _loom_present from input i
       where i._loom_key in (${onlyKeys.length ? onlyKeys.map(quoteString).join(', ') : 'null'})`;
   }
-  return `with ${inputCte(spec)}
-    select i._loom_key, i._loom_input_hash, i._loom_row from input i
+  // _loom_present: the key already has a row (output or quarantine) that the new answer replaces; batches of only
+  // new keys (a first build, appended rows) then skip the delete, which would scan the whole table each time.
+  return `with ${inputCte(spec)},
+    present as (select _loom_key as k from ${spec.relation} union select row_key from loom.quarantine where node_id = ${quoteString(spec.nodeId)})
+    select i._loom_key, i._loom_input_hash, i._loom_row, p.k is not null as _loom_present from input i
     anti join (select _loom_key, _loom_input_hash from ${spec.relation} where _loom_fingerprint = ${fp}) o
       on o._loom_key = i._loom_key and o._loom_input_hash = i._loom_input_hash
     anti join (select row_key, input_hash from loom.quarantine where node_id = ${quoteString(spec.nodeId)} and data_fingerprint = ${fp}) q
-      on q.row_key = i._loom_key and q.input_hash = i._loom_input_hash`;
+      on q.row_key = i._loom_key and q.input_hash = i._loom_input_hash
+    left join present p on p.k = i._loom_key`;
 }
 
 /** One finished input row, ready to be written. */
 export interface FinishedRow {
   key: string;
   inputHash: string;
+  /** The key already has a row in the table or in quarantine, which this one replaces. */
+  replaces: boolean;
   /** The input row as JSON text (as read); null for passed rows when no input column is copied. */
   row: string | null;
   disposition: 'passed' | 'quarantined' | 'skipped';
@@ -218,7 +224,7 @@ export async function writeBatch(connection: Connection, spec: LlmTableSpec, row
   if (!rows.length) return;
   await connection.run(`create temp table if not exists row_stage (
       key varchar, input_hash varchar, row_json varchar, disposition varchar, output_json varchar, model varchar,
-      reason varchar, scores varchar, prompt varchar)`);
+      reason varchar, scores varchar, prompt varchar, replaces boolean)`);
   await connection.run(`create temp table if not exists eval_stage (
       key varchar, evaluator varchar, type varchar, score double, passed boolean, threshold double, weight double,
       explanation varchar, cost_usd double, error varchar, details varchar)`);
@@ -235,6 +241,7 @@ export async function writeBatch(connection: Connection, spec: LlmTableSpec, row
       appendNullable(a, r.reason);
       appendNullable(a, r.scores);
       appendNullable(a, r.prompt);
+      a.appendBoolean(r.replaces);
     });
     const evals = rows.flatMap((r) => r.evaluations.map((e) => ({ key: r.key, ...e })));
     await tx.append('temp', 'eval_stage', evals, (a, e) => {
@@ -251,8 +258,10 @@ export async function writeBatch(connection: Connection, spec: LlmTableSpec, row
       appendNullable(a, e.error);
       appendNullable(a, e.details);
     });
-    await tx.run(`delete from ${spec.relation} where _loom_key in (select key from row_stage)`);
-    await tx.run(`delete from loom.quarantine where node_id = ? and row_key in (select key from row_stage)`, [spec.nodeId]);
+    if (rows.some((r) => r.replaces)) {
+      await tx.run(`delete from ${spec.relation} where _loom_key in (select key from row_stage where replaces)`);
+      await tx.run(`delete from loom.quarantine where node_id = ? and row_key in (select key from row_stage where replaces)`, [spec.nodeId]);
+    }
     const copied = spec.copied.map((c) => `${extract('s.row_json', c)} as ${quoteIdent(c.name)}`);
     const outputs = spec.outputs.map((c) =>
       spec.outputs.length === 1 && c.name === 'output' && spec.outputs[0].type === 'VARCHAR'

@@ -30,7 +30,7 @@ export const MIGRATIONS: readonly string[] = [
     started_at timestamptz
   );
   create table loom.llm_cache (
-    cache_key varchar primary key, kind varchar, provider varchar, model varchar, response json, created_at timestamptz
+    cache_key varchar, kind varchar, provider varchar, model varchar, response json, created_at timestamptz
   );
   create table loom.lineage (
     run_id varchar, node_id varchar, row_key varchar, status varchar, input_node varchar, input_hash varchar,
