@@ -15,7 +15,7 @@ export interface QuarantineListOptions extends CompileOptions {
 export async function listQuarantined(options: QuarantineListOptions = {}): Promise<{ compiled: CompileOutcome; rows: QuarantinedRow[] }> {
   const compiled = await compile({ ...options, write: false });
   if (!compiled.ok) return { compiled, rows: [] };
-  const warehouse = await Warehouse.open(warehousePathOf(compiled.config!));
+  const warehouse = await Warehouse.open(warehousePathOf(compiled.config!), { memoryLimit: compiled.config!.warehouseMemoryLimit });
   try {
     const nodes = options.select || options.exclude ? compiled.selected.filter((id) => compiled.manifest!.nodes[id].kind === 'llm') : undefined;
     return { compiled, rows: await listQuarantine(warehouse.meta, { nodes, runId: options.runId }) };
@@ -56,7 +56,7 @@ export async function retryQuarantined(options: QuarantineRetryOptions): Promise
     const why = node ? `\`${options.model}\` is a ${node.kind} model; only llm models quarantine rows` : `no llm model is named \`${options.model}\`${didYouMean(options.model, llmModels)}`;
     throw new UsageError(`${why}; llm models: ${listOf(llmModels, 'and')}`);
   }
-  const warehouse = await Warehouse.open(warehousePathOf(compiled.config!));
+  const warehouse = await Warehouse.open(warehousePathOf(compiled.config!), { memoryLimit: compiled.config!.warehouseMemoryLimit });
   let keys: string[];
   try {
     keys = await quarantinedKeys(warehouse.meta, node.unique_id);

@@ -57,7 +57,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   const reporter = options.reporter ?? quietReporter;
   const runId = randomUUID();
   const warehousePath = warehousePathOf(config);
-  const warehouse = await Warehouse.open(warehousePath);
+  const warehouse = await Warehouse.open(warehousePath, { memoryLimit: config.warehouseMemoryLimit });
   const controller = new AbortController();
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
   setMaxListeners(0, controller.signal);

@@ -58,6 +58,7 @@ interface RawTarget {
   api_key_env?: string;
   headers?: Record<string, string>;
   warehouse?: string;
+  warehouse_memory_limit?: string;
   threads?: number;
   concurrency?: number;
   rpm?: number;
@@ -80,6 +81,7 @@ interface RawProject {
   'context-paths'?: string[];
   'target-path'?: string;
   warehouse?: string;
+  warehouse_memory_limit?: string;
   threads?: number;
   budget_usd?: number;
   vars?: Record<string, unknown>;
@@ -148,6 +150,8 @@ function resolveConfig(dir: string, raw: RawProject, overrides: ConfigOverrides,
     contextPaths: raw['context-paths'] ?? ['context'],
     targetPath: raw['target-path'] ?? 'target',
     warehouse: t.warehouse ?? raw.warehouse ?? '.loom/warehouse.duckdb',
+    // Bounded by default: DuckDB's own default (80% of RAM) keeps every block a run writes in memory.
+    warehouseMemoryLimit: t.warehouse_memory_limit ?? raw.warehouse_memory_limit ?? '256MB',
     threads: overrides.threads ?? t.threads ?? raw.threads ?? 4,
     budget_usd: t.budget_usd ?? raw.budget_usd,
     vars: { ...(raw.vars ?? {}), ...(overrides.vars ?? {}) },

@@ -47,6 +47,8 @@ export interface ResolvedConfig {
   targetPath: string;
   /** Warehouse file, relative to the project directory unless absolute. */
   warehouse: string;
+  /** DuckDB's memory_limit for the warehouse (spills to disk beyond it), e.g. `256MB`. */
+  warehouseMemoryLimit: string;
   threads: number;
   budget_usd?: number;
   vars: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import {
   DuckDBAppender,
@@ -180,10 +181,10 @@ export function appendNumber(appender: DuckDBAppender, value: number | null | un
 }
 
 /** Opens (creating if needed) the warehouse file; a second process gets a clear error instead of a corrupt file. */
-export async function openInstance(path: string): Promise<DuckDBInstance> {
+export async function openInstance(path: string, memoryLimit = '256MB'): Promise<DuckDBInstance> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   try {
-    return await DuckDBInstance.create(path, { threads: '2' });
+    return await DuckDBInstance.create(path, { threads: String(availableParallelism()), memory_limit: memoryLimit });
   } catch (e) {
     const message = (e as Error).message ?? String(e);
     if (/lock/i.test(message)) {

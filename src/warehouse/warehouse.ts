@@ -17,8 +17,8 @@ export class Warehouse {
     readonly meta: Connection,
   ) {}
 
-  static async open(path: string): Promise<Warehouse> {
-    const instance = await openInstance(path);
+  static async open(path: string, options: { memoryLimit?: string } = {}): Promise<Warehouse> {
+    const instance = await openInstance(path, options.memoryLimit);
     const connect = async () => new Connection(await instance.connect());
     const meta = await connect();
     await migrate(meta);
