@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import pc from 'picocolors';
 import type { ManifestNode } from '../compile/manifest-types.js';
 import type { NodeResult, Reporter } from '../exec/types.js';
@@ -12,7 +13,9 @@ const WIDTH = 64;
  */
 export function terminalReporter(options: { color: boolean; bars: boolean }): Reporter & { stop(): void; line(text: string): void } {
   const c = pc.createColors(options.color);
-  const multi = options.bars
+  // The progress bar library is loaded only on a terminal.
+  const cliProgress = options.bars ? (createRequire(import.meta.url)('cli-progress') as typeof CliProgress) : null;
+  const multi = cliProgress
     ? new cliProgress.MultiBar(
         {
           format: `  {name} ${c.cyan('{bar}')} {value}/{total} rows | {eta_formatted} left`,
@@ -26,7 +29,7 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
         cliProgress.Presets.shades_classic,
       )
     : null;
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const bars = new Map<string, CliProgress.SingleBar>();
   const line = (text: string) => {
     const out = `${c.dim(clock())}  ${text}`;
     if (multi && bars.size) multi.log(`${out}\n`);

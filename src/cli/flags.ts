@@ -1,4 +1,5 @@
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import { UsageError } from '../diagnostics/diagnostic.js';
 import type { CompileOptions } from '../api/compile.js';
 
@@ -99,7 +100,7 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
   if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = YAML.parse(String(text));
+    value = (createRequire(import.meta.url)('yaml') as typeof YamlModule).parse(String(text));
   } catch (e) {
     throw new UsageError(`--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0].replace(/:$/, '')}`);
   }

@@ -26,7 +26,7 @@ import {
 import type { Connection } from '../warehouse/database.js';
 import { splitRelation } from '../warehouse/materialize.js';
 import { outputValidator } from './answer.js';
-import { prepareRow, processRow, transformRequest, type PreparedRow, type RowFailure, type RowPlan } from './llm-row.js';
+import { prepareRow, processRow, type PreparedRow, type RowFailure, type RowPlan } from './llm-row.js';
 import { meteredLlm } from './metered-llm.js';
 import { promptRenderer } from './prompt-renderer.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
@@ -34,6 +34,8 @@ import { explainWarehouseError } from './warehouse-errors.js';
 
 /** Largest number of finished rows held before they are written, whatever batch_size says. */
 const MAX_BUFFERED_ROWS = 5000;
+/** Rows rendered between two yields to the event loop. */
+const PREPARE_SLICE = 128;
 /** A batch is written once it has batch_size rows and this long has passed since the last write. */
 const MIN_FLUSH_INTERVAL_MS = 200;
 
@@ -185,11 +187,15 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     ctx.reporter.nodeProgress(node, 0, pendingCount);
     const prepareChunk = async (chunk: Record<string, unknown>[]) => {
       streamed += chunk.length;
-      const rows = chunk.map((r) =>
-        prepareRow(plan, { key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row), replaces: r._loom_present !== false }),
-      );
+      const rows: (PreparedRow | { failed: RowFailure })[] = [];
+      for (let i = 0; i < chunk.length; i++) {
+        const r = chunk[i];
+        rows.push(prepareRow(plan, { key: String(r._loom_key), inputHash: String(r._loom_input_hash), row: String(r._loom_row), replaces: r._loom_present !== false }));
+        // Rendering 2,048 prompts at once would hold the event loop for tens of ms, delaying every answer in flight.
+        if (i % PREPARE_SLICE === PREPARE_SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       // One cache query for the whole chunk instead of one per row.
-      const requests = rows.filter((r): r is PreparedRow => !('failed' in r)).map((r) => transformRequest(plan, r.messages));
+      const requests = rows.filter((r): r is PreparedRow => !('failed' in r)).map((r) => r.request);
       await plan.llm.prefetch(requests, { fallback_models: plan.fallbackModels, read_cache: plan.readCache });
       return rows;
     };

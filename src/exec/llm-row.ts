@@ -48,13 +48,16 @@ export interface PreparedRow {
   pending: PendingRow;
   row: Record<string, unknown>;
   messages: ChatMessage[];
+  /** The transform request, built once: its cache key is computed for the prefetch and reused by the call. */
+  request: CompletionRequest;
 }
 
 /** Parses the row and renders its messages; a row the template cannot render is a failure, not a crash. */
 export function prepareRow(plan: RowPlan, pending: PendingRow): PreparedRow | { failed: RowFailure } {
   const row = JSON.parse(pending.row) as Record<string, unknown>;
   try {
-    return { pending, row, messages: plan.renderer.messages(row) };
+    const messages = plan.renderer.messages(row);
+    return { pending, row, messages, request: transformRequest(plan, messages) };
   } catch (e) {
     return { failed: { key: pending.key, error: new Error(`cannot render the prompt for row ${pending.key}: ${(e as Error).message}`) } };
   }
@@ -72,19 +75,19 @@ export function transformRequest(plan: RowPlan, messages: ChatMessage[], params:
  * failures (the row is retried next build).
  */
 export async function processRow(plan: RowPlan, prepared: PreparedRow): Promise<RowOutcome> {
-  const { pending, row, messages } = prepared;
+  const { pending, row, messages, request } = prepared;
   const prompt = messages[messages.length - 1].content;
   const base = (model: string) => ({ ...plan.params, model });
   const context = (stage: CallContext['stage']): CallContext => ({ run_id: plan.runId, node_id: plan.nodeId, row_key: pending.key, stage, budgets: plan.budgets });
 
   try {
-    let attempt = await answer(plan, messages, base(plan.params.model), plan.fallbackModels, context);
+    let attempt = await answer(plan, messages, request, plan.fallbackModels, context);
     let evaluation = await judge(plan, attempt.parsed, row, prompt, pending.key);
     const failing = () => !attempt.parsed.ok || (evaluation !== null && !evaluation.decision.passed);
     const fallbackModel = plan.evaluate?.on_failure === 'fallback' ? plan.evaluate.fallback_model : undefined;
     if (fallbackModel && failing()) {
       const first = attempt.parsed.ok ? evaluation!.decision.reason : attempt.parsed.error;
-      attempt = await answer(plan, messages, base(fallbackModel), [], context);
+      attempt = await answer(plan, messages, transformRequest(plan, messages, base(fallbackModel)), [], context);
       evaluation = await judge(plan, attempt.parsed, row, prompt, pending.key);
       const note = ` (after fallback to ${fallbackModel}; first answer: ${first})`;
       if (!attempt.parsed.ok) attempt.parsed = { ok: false, error: attempt.parsed.error + note };
@@ -130,11 +133,11 @@ interface Attempt {
 async function answer(
   plan: RowPlan,
   messages: ChatMessage[],
-  params: LlmParams,
+  request: CompletionRequest,
   fallbacks: string[],
   context: (stage: CallContext['stage']) => CallContext,
 ): Promise<Attempt> {
-  const request = transformRequest(plan, messages, params);
+  const params = request.params;
   const first = await plan.llm.complete(request, context('transform'), { fallback_models: fallbacks, read_cache: plan.readCache });
   const parsed = parseAnswer(first.response.content, plan.validate);
   if (parsed.ok) return { content: first.response.content, parsed, model: first.model };

@@ -72,6 +72,29 @@ function paramsJson(params: CompletionRequest['params']): string {
 }
 
 /** Returns a function from model name to cache key, so fallback models reuse the canonical body. */
+/** Keys already computed for a request object (a row's request is keyed by its prefetch, then by its call). */
+const keyMemo = new WeakMap<CompletionRequest, Map<string, string>>();
+
+/** Like completionKeyer, memoized per request object and model. Requests must not be mutated once keyed. */
+export function memoCompletionKeyer(provider: string, request: CompletionRequest): (model: string) => string {
+  let memo = keyMemo.get(request);
+  if (!memo) {
+    memo = new Map();
+    keyMemo.set(request, memo);
+  }
+  let keyer: ((model: string) => string) | undefined;
+  return (model) => {
+    const id = `${provider}\0${model}`;
+    let key = memo!.get(id);
+    if (key === undefined) {
+      keyer ??= completionKeyer(provider, request);
+      key = keyer(model);
+      memo!.set(id, key);
+    }
+    return key;
+  };
+}
+
 export function completionKeyer(provider: string, request: CompletionRequest): (model: string) => string {
   const schema = request.output_schema === undefined ? 'null' : memoCanonical(request.output_schema);
   const rest =

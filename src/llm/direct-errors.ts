@@ -2,7 +2,12 @@
  * What `undici` throws, turned into the openai SDK's own error classes (built the way the SDK builds them),
  * so openai-errors.ts classifies a direct-transport failure exactly like the same failure on the SDK path.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { createRequire } from 'node:module';
+import type * as OpenAIErrors from 'openai/error';
+
+// The SDK's error classes from its CommonJS build, the same module the client is loaded from (openai-provider.ts),
+// so `instanceof` holds; importing them from 'openai' would also load the whole SDK (~120 ms) for nothing.
+const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = createRequire(import.meta.url)('openai/error') as typeof OpenAIErrors;
 
 /** Who stopped a request before its answer was complete: its timeoutMs, or the caller's AbortSignal. */
 export type StoppedBy = 'deadline' | 'caller';
@@ -49,7 +54,7 @@ function isSystemError(err: unknown): boolean {
 }
 
 /** The SDK's error for a non-2xx answer; `body` is the raw text (an error object when it is JSON). */
-export function statusError(status: number, body: string, rawHeaders: Record<string, string | string[] | undefined>): APIError {
+export function statusError(status: number, body: string, rawHeaders: Record<string, string | string[] | undefined>): OpenAIErrors.APIError {
   let json: object | undefined;
   try {
     const parsed: unknown = JSON.parse(body);

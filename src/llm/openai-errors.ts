@@ -1,5 +1,10 @@
 /** Maps whatever the openai SDK throws to an `LlmError` whose kind decides retrying. */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { createRequire } from 'node:module';
+import type * as OpenAIErrors from 'openai/error';
+
+// The SDK's error classes from its CommonJS build, the same module the client is loaded from (openai-provider.ts),
+// so `instanceof` holds; importing them from 'openai' would also load the whole SDK (~120 ms) for nothing.
+const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = createRequire(import.meta.url)('openai/error') as typeof OpenAIErrors;
 import { parseRetryAfterMs } from './retry-after.js';
 import { LlmError } from './types.js';
 
@@ -25,7 +30,7 @@ export function toLlmError(err: unknown, model: string): LlmError {
   return new LlmError('invalid_response', `Unexpected error from the openai client: ${message}`, { cause: err });
 }
 
-function fromStatus(err: APIError, model: string): LlmError {
+function fromStatus(err: OpenAIErrors.APIError, model: string): LlmError {
   const status = err.status;
   const message = err.message || `HTTP ${status}`;
   const code = (err.code ?? (err.error as { code?: string } | undefined)?.code) as string | undefined;

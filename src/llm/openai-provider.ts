@@ -6,7 +6,8 @@
  * once in openai-errors.ts.
  * No SDK retries: ours live in retry.ts.
  */
-import OpenAI from 'openai';
+import { createRequire } from 'node:module';
+import type OpenAI from 'openai';
 import { DirectOpenAITransport } from './openai-direct.js';
 import { toLlmError } from './openai-errors.js';
 import {
@@ -102,7 +103,9 @@ export class OpenAIProvider implements Provider {
         connections: Math.max(16, settings.concurrency * 2),
       });
     } else {
-      this.client = new OpenAI({
+      // Loaded only here: a local endpoint on the direct transport never pays the SDK's ~120 ms import.
+      const OpenAIClient = createRequire(import.meta.url)('openai').default as typeof OpenAI;
+      this.client = new OpenAIClient({
         apiKey: credentials.apiKey,
         baseURL: base,
         defaultQuery: query,

@@ -3,7 +3,7 @@
  * limiter → provider through retries → fallback models → journal → buffered cache entry and call records.
  */
 import { randomUUID } from 'node:crypto';
-import { completionKeyer, embeddingKeyer } from './cache-key.js';
+import { embeddingKeyer, memoCompletionKeyer } from './cache-key.js';
 import { CacheLookup } from './cache-lookup.js';
 import { Limiter } from './limiter.js';
 import type { Pricing } from './pricing.js';
@@ -141,7 +141,7 @@ class Service implements LoomLlmService {
   async complete(request: CompletionRequest, context: CallContext, options: CompleteOptions = {}): Promise<CompletionOutcome> {
     const started = this.now();
     const models = modelList(request.params.model, options.fallback_models);
-    const keyer = completionKeyer(this.provider.name, request);
+    const keyer = memoCompletionKeyer(this.provider.name, request);
     const keys = models.map(keyer);
     const network: Network<CompletionResponse> = {
       kind: 'completion',
@@ -207,7 +207,7 @@ class Service implements LoomLlmService {
     if (options.read_cache === false || requests.length === 0) return;
     const keys: string[] = [];
     for (const request of requests) {
-      const keyer = completionKeyer(this.provider.name, request);
+      const keyer = memoCompletionKeyer(this.provider.name, request);
       for (const model of modelList(request.params.model, options.fallback_models)) keys.push(keyer(model));
     }
     await this.lookup.prefetch(keys);

@@ -1,6 +1,15 @@
 import jsyaml from 'js-yaml';
-import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+
+let yamlModule: typeof YamlModule | undefined;
+/** The `yaml` package (positions, every error of a broken file), loaded the first time a position is needed. */
+function yaml(): typeof YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule;
+  return yamlModule;
+}
 
 export type YamlPath = readonly (string | number)[];
 
@@ -80,8 +89,8 @@ export class YamlFile {
 
   private document(): { doc: Document.Parsed; lines: LineCounter } {
     if (!this.parsed) {
-      const lines = new LineCounter();
-      const doc = YAML.parseDocument(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+      const lines = new (yaml().LineCounter)();
+      const doc = yaml().parseDocument(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
       this.parsed = { doc, lines };
     }
     return this.parsed;
@@ -91,11 +100,11 @@ export class YamlFile {
   private unresolvedAlias(): { name: string; range: [number, number] } | undefined {
     const doc = this.document().doc;
     let found: { name: string; range: [number, number] } | undefined;
-    YAML.visit(doc, {
+    yaml().visit(doc, {
       Alias(_, alias) {
         if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
         found = { name: alias.source, range: [alias.range[0], alias.range[1]] };
-        return YAML.visit.BREAK;
+        return yaml().visit.BREAK;
       },
     });
     return found;
@@ -104,12 +113,12 @@ export class YamlFile {
   /** The mapping key that starts at `offset` (yaml reports a duplicate key by its first character only). */
   private keyAt(offset: number): { name: string; range: [number, number] } | undefined {
     let found: { name: string; range: [number, number] } | undefined;
-    YAML.visit(this.document().doc, {
+    yaml().visit(this.document().doc, {
       Pair(_, pair) {
-        const range = isScalar(pair.key) ? pair.key.range : undefined;
+        const range = yaml().isScalar(pair.key) ? pair.key.range : undefined;
         if (range && range[0] === offset) {
           found = { name: String((pair.key as { value: unknown }).value), range: [range[0], range[1]] };
-          return YAML.visit.BREAK;
+          return yaml().visit.BREAK;
         }
         return undefined;
       },
@@ -130,13 +139,13 @@ export class YamlFile {
     for (let i = 0; i < path.length; i++) {
       const segment = path[i];
       const last = i === path.length - 1;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (yaml().isMap(node)) {
+        const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(segment));
         if (!pair) return best;
         if (last && part === 'key') return rangeOfNode(pair.key) ?? best;
         node = pair.value;
         best = rangeOfNode(node) ?? rangeOfNode(pair.key) ?? best;
-      } else if (isSeq(node) && typeof segment === 'number') {
+      } else if (yaml().isSeq(node) && typeof segment === 'number') {
         node = node.items[segment];
         if (node === undefined) return best;
         best = rangeOfNode(node) ?? best;
@@ -150,7 +159,7 @@ export class YamlFile {
   /** The scalar node at `path`, for mapping template positions inside a YAML string back to the file. */
   scalarAt(path: YamlPath): { type: string | undefined; range: [number, number]; source: string } | undefined {
     const node = this.document().doc.getIn(path as (string | number)[], true);
-    if (!isScalar(node) || !node.range) return undefined;
+    if (!yaml().isScalar(node) || !node.range) return undefined;
     return { type: node.type, range: [node.range[0], node.range[1]], source: this.text.slice(node.range[0], node.range[1]) };
   }
 

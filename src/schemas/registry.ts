@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-
-const addFormats = addFormatsModule.default;
+import type { Ajv, ValidateFunction } from 'ajv';
 
 /** The JSON Schemas shipped in the package's schemas/ folder (also published for editors). */
 export type SchemaName = 'loom_project' | 'models' | 'pipeline' | 'evaluate' | 'llm-config' | 'manifest' | 'run_results';
@@ -26,7 +23,11 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 
 function instance(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+    // Loaded only when a schema was not precompiled at build time (artifacts, or running from source).
+    const require = createRequire(import.meta.url);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    const addFormats = (require('ajv-formats') as { default: (a: Ajv, formats: string[]) => void }).default;
+    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
     // The artifact schemas use `format: date-time`; without the format ajv would warn on stderr when compiling them.
     addFormats(ajv, ['date-time']);
     // Schemas are added under their file names so their relative $refs resolve here exactly as they do in an editor.

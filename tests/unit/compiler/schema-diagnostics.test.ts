@@ -11,7 +11,7 @@ function problems(schema: SchemaName, text: string, path = 'file.yml'): string[]
 }
 
 const ACCEPTED_PROJECT_KEYS =
-  '`name`, `version`, `description`, `model-paths`, `pipeline-paths`, `prompt-paths`, `context-paths`, `target-path`, `warehouse`, `threads`, `budget_usd`, `vars`, `defaults`, `targets`, `default_target` or `pricing`';
+  '`name`, `version`, `description`, `model-paths`, `pipeline-paths`, `prompt-paths`, `context-paths`, `target-path`, `warehouse`, `warehouse_memory_limit`, `threads`, `budget_usd`, `vars`, `defaults`, `targets`, `default_target` or `pricing`';
 
 describe('unknown keys (LOOM010)', () => {
   it('suggests the nearest accepted key and lists them all, pointing at the key', () => {

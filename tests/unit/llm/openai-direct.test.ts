@@ -1,7 +1,11 @@
 /** The direct transport (undici pool) against servers that misbehave in ways the fake server cannot. */
 import http from 'node:http';
 import net from 'node:net';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, RateLimitError } from 'openai';
+import { createRequire } from 'node:module';
+import type * as OpenAIErrors from 'openai/error';
+
+// The same (CommonJS) copy of the SDK's error classes that Loom loads, so `instanceof` means what it says.
+const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, RateLimitError } = createRequire(import.meta.url)('openai/error') as typeof OpenAIErrors;
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectOpenAITransport, type DirectTransportOptions } from '../../../src/llm/openai-direct.js';
 import { OpenAIProvider } from '../../../src/llm/openai-provider.js';
