@@ -12,9 +12,9 @@ import {
   deleteVanishedRows,
   describeRelation,
   duplicateKeys,
+  inputProfile,
   ensureLlmTable,
   isLoomColumn,
-  nullKeys,
   outputColumns,
   pendingRowsSql,
   recordNodeState,
@@ -73,19 +73,20 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     await writer.run('delete from loom.quarantine where node_id = ?', [node.unique_id]);
   }
   await ensureLlmTable(writer, spec);
-  const dupes = await duplicateKeys(reader, spec);
-  if (dupes.length) {
-    const shown = dupes.map((d) => `'${d.key}' (${d.n} rows)`).join(', ');
+  const profile = await inputProfile(reader, spec);
+  if (profile.nullKeys) {
+    return emptyResult(node.unique_id, 'error', `unique_key \`${spec.keyColumn}\` is null in ${profile.nullKeys} row(s) of ${fromNode.name}; each input row needs a key`);
+  }
+  if (profile.distinctKeys < profile.rows) {
+    const shown = (await duplicateKeys(reader, spec)).map((d) => `'${d.key}' (${d.n} rows)`).join(', ');
     return emptyResult(node.unique_id, 'error', `unique_key \`${spec.keyColumn}\` is not unique in ${fromNode.name}: ${shown}; each input row needs its own key`);
   }
-  const nulls = await nullKeys(reader, spec);
-  if (nulls) return emptyResult(node.unique_id, 'error', `unique_key \`${spec.keyColumn}\` is null in ${nulls} row(s) of ${fromNode.name}; each input row needs a key`);
   if (!rowFilter) result.rows_deleted = await deleteVanishedRows(writer, spec);
 
   const fingerprint = node.fingerprint.data;
   const pendingSql = pendingRowsSql(spec, fingerprint, rowFilter);
   const pendingCount = await countRows(reader, `(${pendingSql})`);
-  const inputCount = await countRows(reader, spec.input);
+  const inputCount = profile.rows;
   result.rows_reused = rowFilter ? 0 : inputCount - pendingCount;
 
   const evaluate = node.config.evaluate ? normalizeEvaluateBlock(node.config.evaluate) : null;

@@ -121,6 +121,19 @@ function inputCte(spec: LlmTableSpec): string {
   )`;
 }
 
+/** Rows of the input, and (with a unique_key) how many have no key and how many distinct keys there are: one scan. */
+export async function inputProfile(connection: Connection, spec: LlmTableSpec): Promise<{ rows: number; nullKeys: number; distinctKeys: number }> {
+  if (!spec.keyColumn) {
+    const rows = await countRows(connection, spec.input);
+    return { rows, nullKeys: 0, distinctKeys: rows };
+  }
+  const key = quoteIdent(spec.keyColumn);
+  const [r] = await connection.all<{ rows: number; keyed: number; distinct_keys: number }>(
+    `select count(*) as rows, count(${key}) as keyed, count(distinct ${key}) as distinct_keys from ${spec.input}`,
+  );
+  return { rows: r.rows, nullKeys: r.rows - r.keyed, distinctKeys: r.distinct_keys };
+}
+
 /** Input keys that appear more than once (up to 5), with their counts. */
 export async function duplicateKeys(connection: Connection, spec: LlmTableSpec): Promise<{ key: string; n: number }[]> {
   if (!spec.keyColumn) return [];
@@ -129,14 +142,13 @@ export async function duplicateKeys(connection: Connection, spec: LlmTableSpec):
   );
 }
 
-export async function nullKeys(connection: Connection, spec: LlmTableSpec): Promise<number> {
-  if (!spec.keyColumn) return 0;
-  const rows = await connection.all<{ n: number }>(`select count(*) as n from ${spec.input} where ${quoteIdent(spec.keyColumn)} is null`);
-  return rows[0]?.n ?? 0;
-}
-
 /** Removes outputs and quarantined rows whose input row no longer exists; returns how many outputs went. */
 export async function deleteVanishedRows(connection: Connection, spec: LlmTableSpec): Promise<number> {
+  const [held] = await connection.all<{ n: number }>(
+    `select (select count(*) from ${spec.relation}) + (select count(*) from loom.quarantine where node_id = ?) as n`,
+    [spec.nodeId],
+  );
+  if (!held.n) return 0;
   return connection.transaction(async (tx) => {
     const keys = `select ${keyExpression(spec, 'x')} from (select ${spec.inputColumns.map((c) => quoteIdent(c.name)).join(', ')} from ${spec.input}) x`;
     const deleted = await tx.run(`delete from ${spec.relation} where _loom_key not in (${keys})`);
