@@ -102,7 +102,7 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
   }
 
   // Nothing to reuse: the full pipeline, loaded only now so an unchanged project never pays for it.
-  const [{ parseProject }, { linkProject }, { compileProject }, { writeTarget }, { envVarNames }] = await Promise.all([
+  const [{ parseProject }, { linkProject }, { compileProject }, { TargetWriter }, { envVarNames }] = await Promise.all([
     import('../parse/project.js'),
     import('../graph/link.js'),
     import('../compile/compile.js'),
@@ -118,24 +118,26 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
   if (hasErrors(diagnostics) && linked.order.length === 0) return fail(diagnostics, config, linked);
 
   const meta = await metadata();
-  const { manifest, diagnostics: compileDiagnostics } = compileProject(linked, {
-    env,
-    git: meta.git,
-    invocationId: meta.invocation_id,
-    generatedAt: meta.generated_at,
-    loomVersion: meta.loom_version,
-  });
+  const writer = options.write !== false ? new TargetWriter(projectDir, config.targetPath) : null;
+  const { manifest, diagnostics: compileDiagnostics } = compileProject(
+    linked,
+    { env, git: meta.git, invocationId: meta.invocation_id, generatedAt: meta.generated_at, loomVersion: meta.loom_version },
+    writer ? (node) => writer.node(node) : undefined,
+  );
   lap('compile');
   diagnostics.push(...compileDiagnostics);
-  if (hasErrors(diagnostics)) return fail(diagnostics, config, linked);
+  if (hasErrors(diagnostics)) {
+    await writer?.abandon();
+    return fail(diagnostics, config, linked);
+  }
 
   const selected = select(manifest, options, linked.graph, diagnostics);
   lap('select');
   const counts = countKinds(manifest);
 
-  if (options.write !== false) {
+  if (writer) {
     try {
-      const { metadataEnd, size } = writeTarget(projectDir, config.targetPath, manifest);
+      const { metadataEnd, size } = await writer.finish(manifest);
       const names = envVarNames(linked);
       if (partialParse && names) {
         writePartialParse(projectDir, config.targetPath, {

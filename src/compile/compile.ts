@@ -28,7 +28,12 @@ export interface CompileContext {
  * resolved), computes checksums and fingerprints in DAG order, and assembles the manifest. Reads context files;
  * touches neither the warehouse nor the network.
  */
-export function compileProject(linked: LinkedProject, ctx: CompileContext): { manifest: Manifest; diagnostics: Diagnostic[] } {
+export function compileProject(
+  linked: LinkedProject,
+  ctx: CompileContext,
+  /** Called with each node as soon as it is compiled (the target writer starts writing its files). */
+  onNode?: (node: ManifestNode) => void,
+): { manifest: Manifest; diagnostics: Diagnostic[] } {
   const config = linked.config;
   const diagnostics: Diagnostic[] = [];
   const resolvers = projectResolvers(linked, ctx.env);
@@ -99,6 +104,7 @@ export function compileProject(linked: LinkedProject, ctx: CompileContext): { ma
       checksums,
       fingerprint: fingerprintOf(input, checksums, parents),
     };
+    onNode?.(nodes[id]);
   }
 
   const manifest: Manifest = {

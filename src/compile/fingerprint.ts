@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { ManifestNode, NodeChecksums } from './manifest-types.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson, sha256 } from './hash.js';
 
 /** The parts of a node that its checksums and fingerprints are computed from. */
 export interface FingerprintInput {
@@ -26,13 +25,12 @@ function digestOne(part: string): string {
 
 /** sha256 over parts, each length-prefixed so that ("ab", "c") and ("a", "bc") differ. */
 function digest(...parts: (string | null | undefined)[]): string {
-  const h = createHash('sha256');
+  let text = '';
   for (const part of parts) {
-    const text = part ?? '\u0000null';
-    h.update(`${text.length}:`);
-    h.update(text);
+    const p = part ?? '\u0000null';
+    text += `${p.length}:${p}`;
   }
-  return h.digest('hex');
+  return sha256(text);
 }
 
 const json = (value: unknown): string => (value === undefined || value === null ? 'null' : canonicalJson(value));

@@ -2,7 +2,7 @@
  * Cache keys: sha256 over a canonical JSON (sorted keys, no undefined) of everything that shapes an
  * answer: kind, provider, model, every parameter, the messages and the output schema.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CompletionRequest, EmbeddingRequest } from './types.js';
 
 /** Bump to invalidate every cached answer when the key recipe changes. */
@@ -45,7 +45,7 @@ function memoCanonical(value: object): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 function messagesJson(messages: CompletionRequest['messages']): string {
