@@ -58,7 +58,7 @@ export function linkModel(node: LinkedNode, model: RawModel, names: NameTables, 
     }
     const sqlOrigin = keyOrigin(model, 'sql');
     const text = body.sql;
-    const analysis = analyzeTemplate(text);
+    const analysis = analyzeTemplate(text, { keepAst: true });
     node.sql = {
       text,
       analysis,
@@ -128,7 +128,7 @@ function linkFrom(node: LinkedNode, model: RawModel, from: string, names: NameTa
   const origin = keyOrigin(model, 'from');
   const trimmed = from.trim();
   const text = trimmed.startsWith('{{') ? trimmed : `{{ ${trimmed} }}`;
-  const analysis = analyzeTemplate(text);
+  const analysis = analyzeTemplate(text, { keepAst: true });
   const locate = (call?: TemplateCall): SourceLocation =>
     call ? locateInYamlString(origin.file, origin.path, from, { line: 1, col: 1 }, call.text) : origin.file.locate(origin.path);
   const root = analysis.ast;

@@ -29,7 +29,9 @@ export interface TemplateAnalysis {
   calls: TemplateCall[];
   /** Templates named by include/import/from/extends with a literal name. */
   includes: { name: string; line: number; col: number }[];
-  /** The parsed AST, reused by the renderer's fast path. */
+  /** The template has tags at all (`{{`, `{%`, `{#`); without any it renders to itself. */
+  tags: boolean;
+  /** The parsed AST when asked for (the renderer's fast path for sql); null otherwise, to keep memory small. */
   ast: NunjucksNode | null;
   syntaxError: TemplateSyntaxError | null;
 }
@@ -55,13 +57,13 @@ const NO_TAGS = /\{[{%#]/;
  * Parses a template with nunjucks' own parser and lists the calls to ref/source/var/env_var/context and the
  * templates it includes. Nothing is rendered and nothing is read: this is pure.
  */
-export function analyzeTemplate(source: string): TemplateAnalysis {
-  if (!NO_TAGS.test(source)) return { calls: [], includes: [], ast: null, syntaxError: null };
+export function analyzeTemplate(source: string, options: { keepAst?: boolean } = {}): TemplateAnalysis {
+  if (!NO_TAGS.test(source)) return { calls: [], includes: [], tags: false, ast: null, syntaxError: null };
   let ast: NunjucksNode;
   try {
     ast = (nunjucks as unknown as { parser: { parse(src: string): NunjucksNode } }).parser.parse(source);
   } catch (e) {
-    return { calls: [], includes: [], ast: null, syntaxError: syntaxErrorOf(e, source) };
+    return { calls: [], includes: [], tags: true, ast: null, syntaxError: syntaxErrorOf(e, source) };
   }
   const lineStarts = lineStartOffsets(source);
   const calls: TemplateCall[] = [];
@@ -83,7 +85,7 @@ export function analyzeTemplate(source: string): TemplateAnalysis {
       if (t && t.typename === 'Literal' && typeof t.value === 'string') includes.push({ name: t.value, line: t.lineno + 1, col: t.colno + 1 });
     }
   });
-  return { calls, includes, ast, syntaxError: null };
+  return { calls, includes, tags: true, ast: options.keepAst ? ast : null, syntaxError: null };
 }
 
 function walk(node: unknown, visit: (node: NunjucksNode) => void): void {

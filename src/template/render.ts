@@ -22,9 +22,9 @@ export function renderCompileTime(
   env: () => nunjucks.Environment,
   name: string,
 ): { output: string } | { error: RenderError } {
-  if (!analysis.ast) return { output: text };
+  if (!analysis.tags) return { output: text };
   try {
-    const simple = renderSimple(analysis.ast, resolvers);
+    const simple = analysis.ast ? renderSimple(analysis.ast, resolvers) : undefined;
     if (simple !== undefined) return { output: simple };
     return { output: new nunjucks.Template(text, env(), name, true).render({}) };
   } catch (e) {
@@ -96,7 +96,7 @@ interface LexToken {
  * environment still resolves). Rendering the result with a row gives exactly what the original gives.
  */
 export function compilePromptTemplate(text: string, resolvers: TemplateResolvers, analysis: TemplateAnalysis = analyzeTemplate(text)): string {
-  if (!analysis.ast || analysis.calls.length === 0) return text;
+  if (!analysis.tags || analysis.calls.length === 0) return text;
   const lexer = (nunjucks as unknown as { lexer: { lex(src: string): Lexer } }).lexer;
   const tokens = lexer.lex(text);
   const lineStarts = [0];

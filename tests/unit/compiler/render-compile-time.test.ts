@@ -19,7 +19,7 @@ const env = createTemplateEnvironment('/nonexistent', ['prompts'], resolvers);
 
 function both(text: string) {
   const makeEnv = vi.fn(() => env);
-  const fast = renderCompileTime(text, analyzeTemplate(text), resolvers, makeEnv, 'm.yml');
+  const fast = renderCompileTime(text, analyzeTemplate(text, { keepAst: true }), resolvers, makeEnv, 'm.yml');
   const slow = new nunjucks.Template(text, env, 'm.yml', true).render({});
   return { fast, slow, usedNunjucks: makeEnv.mock.calls.length > 0 };
 }
@@ -53,10 +53,10 @@ describe('renderCompileTime', () => {
   });
 
   it('a lookup error becomes a render error with its message (fast path and nunjucks path)', () => {
-    const fast = renderCompileTime("{{ ref('missing') }}", analyzeTemplate("{{ ref('missing') }}"), resolvers, () => env, 'm');
+    const fast = renderCompileTime("{{ ref('missing') }}", analyzeTemplate("{{ ref('missing') }}", { keepAst: true }), resolvers, () => env, 'm');
     expect(fast).toEqual({ error: { message: "ref('missing'): no model is named `missing`", line: null, col: null } });
     const text = "x\n{% if true %}{{ ref('missing') }}{% endif %}";
-    const slow = renderCompileTime(text, analyzeTemplate(text), resolvers, () => env, 'm');
+    const slow = renderCompileTime(text, analyzeTemplate(text, { keepAst: true }), resolvers, () => env, 'm');
     expect('error' in slow && slow.error.message).toContain("ref('missing'): no model is named `missing`");
   });
 });

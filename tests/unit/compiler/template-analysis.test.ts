@@ -44,7 +44,13 @@ describe('analyzeTemplate: calls to compile-time functions, found by the nunjuck
 
   it('plain text is not parsed at all', () => {
     const a = analyzeTemplate('select 1 -- no tags } here {');
-    expect(a).toEqual({ calls: [], includes: [], ast: null, syntaxError: null });
+    expect(a).toEqual({ calls: [], includes: [], tags: false, ast: null, syntaxError: null });
+  });
+
+  it('keeps the AST only when asked (sql renders from it; prompts drop it to keep memory small)', () => {
+    expect(analyzeTemplate("{{ ref('a') }}").ast).toBeNull();
+    expect(analyzeTemplate("{{ ref('a') }}").tags).toBe(true);
+    expect(analyzeTemplate("{{ ref('a') }}", { keepAst: true }).ast?.typename).toBe('Root');
   });
 });
 

@@ -269,12 +269,12 @@ describe('DirectOpenAITransport failures', () => {
     const t = transport(srv.url);
     const first = await rejection(t.post('/chat/completions', {}, { timeoutMs: 2_000 }));
     expect(first).toBeInstanceOf(RateLimitError);
-    expect((first as APIError).requestID).toBe('req_9');
+    expect((first as OpenAIErrors.APIError).requestID).toBe('req_9');
     expect(toLlmError(first, 'm')).toMatchObject({ kind: 'rate_limit', status: 429, retryAfterMs: 250 });
     expect(toLlmError(await rejection(t.post('/chat/completions', {}, { timeoutMs: 2_000 })), 'm')).toMatchObject({ kind: 'rate_limit', retryAfterMs: 3_000 });
     const gateway = await rejection(t.post('/chat/completions', {}, { timeoutMs: 2_000 }));
     expect(gateway).toBeInstanceOf(APIError);
-    expect((gateway as APIError).message).toMatch(/Bad Gateway from nginx/);
+    expect((gateway as OpenAIErrors.APIError).message).toMatch(/Bad Gateway from nginx/);
     expect(toLlmError(gateway, 'm')).toMatchObject({ kind: 'server', status: 502 });
     for (let i = 0; i < 5; i++) await rejection(t.post('/chat/completions', {}, { timeoutMs: 2_000 }));
     expect(srv.counters.connections).toBeLessThanOrEqual(2); // error answers keep their connection alive too
