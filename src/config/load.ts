@@ -57,6 +57,7 @@ interface RawTarget {
   base_url?: string;
   api_key_env?: string;
   headers?: Record<string, string>;
+  transport?: 'auto' | 'sdk' | 'direct';
   warehouse?: string;
   warehouse_memory_limit?: string;
   threads?: number;
@@ -130,6 +131,7 @@ function resolveConfig(dir: string, raw: RawProject, overrides: ConfigOverrides,
       base_url: t.base_url,
       api_key_env: t.api_key_env,
       headers: t.headers,
+      transport: t.transport,
       concurrency: t.concurrency ?? DEFAULT_PROVIDER_SETTINGS.concurrency,
       rpm: t.rpm,
       tpm: t.tpm,

@@ -115,6 +115,7 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     projectDir: ctx.config.projectDir,
     budgets: [nodeBudget, ctx.runBudget],
     readCache: ctx.flags.readCache,
+    ...(llmConfig.timeout_ms !== undefined ? { timeoutMs: llmConfig.timeout_ms } : {}),
   };
   const batchContext = {
     runId: ctx.runId,

@@ -24,6 +24,8 @@ export interface RowPlan {
   projectDir: string;
   budgets: BudgetScope[];
   readCache: boolean;
+  /** The model's own `llm.timeout_ms`, when it sets one. */
+  timeoutMs?: number;
 }
 
 export interface PendingRow {
@@ -138,7 +140,7 @@ async function answer(
   context: (stage: CallContext['stage']) => CallContext,
 ): Promise<Attempt> {
   const params = request.params;
-  const first = await plan.llm.complete(request, context('transform'), { fallback_models: fallbacks, read_cache: plan.readCache });
+  const first = await plan.llm.complete(request, context('transform'), { fallback_models: fallbacks, read_cache: plan.readCache, timeout_ms: plan.timeoutMs });
   const parsed = parseAnswer(first.response.content, plan.validate);
   if (parsed.ok) return { content: first.response.content, parsed, model: first.model };
   const repair: CompletionRequest = {
@@ -146,7 +148,7 @@ async function answer(
     params: { ...params, model: first.model },
     messages: [...messages, { role: 'assistant', content: first.response.content }, { role: 'user', content: repairInstruction(parsed.error) }],
   };
-  const second = await plan.llm.complete(repair, context('repair'), { read_cache: plan.readCache });
+  const second = await plan.llm.complete(repair, context('repair'), { read_cache: plan.readCache, timeout_ms: plan.timeoutMs });
   const reparsed = parseAnswer(second.response.content, plan.validate);
   if (reparsed.ok) return { content: second.response.content, parsed: reparsed, model: second.model };
   return { content: second.response.content, parsed: { ok: false, error: `${reparsed.error} (after one repair request)` }, model: second.model };

@@ -89,6 +89,8 @@ export interface CompleteOptions {
   fallback_models?: readonly string[];
   /** false = `--no-cache`: do not read the cache (fresh answers are still written to it). */
   read_cache?: boolean;
+  /** Per-request timeout for this call, overriding the provider's `timeout_ms` (a model's `llm.timeout_ms`). */
+  timeout_ms?: number;
 }
 
 /**

@@ -149,7 +149,7 @@ class Service implements LoomLlmService {
       keys,
       send: (model) => {
         const r = model === request.params.model ? request : { ...request, params: { ...request.params, model } };
-        return this.provider.complete(r, { timeoutMs: this.settings.timeout_ms, signal: this.signal });
+        return this.provider.complete(r, { timeoutMs: options.timeout_ms ?? this.settings.timeout_ms, signal: this.signal });
       },
       usage: (r) => r.usage,
       answeringModel: (r, requested) => r.model || requested,
@@ -181,7 +181,8 @@ class Service implements LoomLlmService {
       kind: 'embedding',
       models,
       keys,
-      send: (model) => this.provider.embed(model === request.model ? request : { ...request, model }, { timeoutMs: this.settings.timeout_ms, signal: this.signal }),
+      send: (model) =>
+        this.provider.embed(model === request.model ? request : { ...request, model }, { timeoutMs: options.timeout_ms ?? this.settings.timeout_ms, signal: this.signal }),
       usage: (r) => r.usage,
       answeringModel: (r, requested) => r.model || requested,
       estimateInputTokens: () => {

@@ -5,12 +5,13 @@ import { basicProject, chatRequests, loom, loomEnv, query, readJson, removeDir, 
 
 const classifyResult = (dir: string) => readJson(join(dir, 'target/run_results.json')).results.find((r: { unique_id: string }) => r.unique_id === 'model.e2e.classify');
 
-describe('loom build under provider faults', () => {
+// Every fault runs through both transports: the official openai client (sdk) and the lean one for local servers.
+describe.each(['sdk', 'direct'] as const)('loom build under provider faults (transport: %s)', (transport) => {
   let server: FakeOpenAI;
   let dir: string;
   const env = (extra: Record<string, string> = {}) => loomEnv(server.baseURL, extra);
   const project = (options: Parameters<typeof basicProject>[0] = {}) => {
-    dir = writeProject(tempDir(), basicProject({ rows: 12, ...options }));
+    dir = writeProject(tempDir(), basicProject({ rows: 12, ...options, target: { transport, ...options.target } }));
   };
 
   beforeAll(async () => {
@@ -54,6 +55,16 @@ describe('loom build under provider faults', () => {
     const timeouts = await query<{ n: number }>(dir, "select count(*) as n from loom.llm_calls where status = 'timeout'");
     expect(timeouts[0].n).toBe(1);
     expect(classifyResult(dir).rows).toBe(12);
+  });
+
+  it("uses a model's own llm.timeout_ms over the target's", async () => {
+    project({ target: { timeout_ms: 60000 }, modelExtra: '    llm: { model: gpt-4o-mini, timeout_ms: 250 }' });
+    server.setOptions({ failRequests: [2], failFault: 'hang' });
+    const started = Date.now();
+    expect((await loom(['build'], dir, env())).code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30000);
+    const timeouts = await query<{ n: number }>(dir, "select count(*) as n from loom.llm_calls where status = 'timeout'");
+    expect(timeouts[0].n).toBe(1);
   });
 
   it('retries a malformed body, and repairs an answer that is not valid JSON with one follow-up request', async () => {
