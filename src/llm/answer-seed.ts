@@ -25,6 +25,8 @@ const STOPWORDS = new Set(
 const WORD = /[A-Za-z][A-Za-z'-]{2,}/g;
 const MAX_WORDS = 48;
 const MAX_SCAN_CHARS = 4000;
+/** How much of the end of the last user message placeholder answers draw their words from. */
+const TAIL_CHARS = 1200;
 
 /** FNV-1a over a string, continuing from `hash`. */
 export function fnv1a(text: string, hash = 0x811c9dc5): number {
@@ -66,7 +68,9 @@ export function seedFromMessages(messages: readonly MessageLike[]): AnswerSeed {
     const last = messages[messages.length - 1]!;
     lastUser = typeof last.content === 'string' ? last.content : '';
   }
-  return { hash, words: contentWords(lastUser) };
+  // Prompts put instructions first and the row last: words from the end make placeholder answers quote the row.
+  const tail = lastUser.length > TAIL_CHARS ? lastUser.slice(lastUser.length - TAIL_CHARS) : lastUser;
+  return { hash, words: contentWords(tail, Number.POSITIVE_INFINITY).slice(-MAX_WORDS) };
 }
 
 /** mulberry32: a tiny, fast, well-spread PRNG returning floats in [0, 1). */

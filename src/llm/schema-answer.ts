@@ -18,7 +18,8 @@ interface Walk {
 /** Below this depth objects get only required properties and arrays their minimum length (recursive schemas end). */
 const SHALLOW_DEPTH = 5;
 const MAX_DEPTH = 12;
-const TRUE_SHARE = 0.7;
+/** Share of `true` booleans: judge verdicts (supported, met, addressed) mostly hold, as they would for decent answers. */
+const TRUE_SHARE = 0.92;
 const SENTENCE_NAME = /(summary|reason|explanation|rationale|justification|description|comment|feedback|analysis|critique|note|statement|claim|answer|response|text|content|message|evidence|quote|sentence|question)/i;
 const TITLE_NAME = /(title|headline|subject)/i;
 const WORD_NAME = /(^|_)(name|label|category|topic|tag|keyword|entity|word|aspect|theme|product|brand|city|author)s?$/i;
@@ -30,9 +31,15 @@ export function answerForSchema(schema: JsonSchema, seed: AnswerSeed): unknown {
   return generate(schema, walk, '');
 }
 
-/** A short deterministic sentence for free-text requests (no schema). */
+/**
+ * A deterministic sentence for free-text requests (no schema): a label-like first word and a restatement built
+ * from the words at the end of the prompt, in their order — where a prompt usually puts the row it is about.
+ */
 export function answerText(seed: AnswerSeed): string {
-  return sentence({ root: {}, random: seededRandom(seed.hash), words: seed.words, depth: 0 });
+  if (seed.words.length === 0) return 'No content was given to summarize.';
+  const random = seededRandom(seed.hash);
+  const echo = seed.words.slice(Math.max(0, seed.words.length - 14 - Math.floor(random() * 4)));
+  return `${capitalize(pick(['summary', 'in short', 'main point'], random))}: ${echo.join(' ')}.`;
 }
 
 function generate(schema: unknown, walk: Walk, name: string): Json {

@@ -140,10 +140,11 @@ describe('offline provider', () => {
       if (list.every((v) => v.supported)) allTrueRows++;
     }
     expect(sentiments).toEqual(new Set(['positive', 'negative', 'neutral']));
-    expect(supported / verdicts).toBeGreaterThan(0.5);
-    expect(supported / verdicts).toBeLessThan(0.9);
-    expect(allTrueRows).toBeGreaterThan(20);
-    expect(allTrueRows).toBeLessThan(180);
+    // Mostly true (answers that mostly hold, as decent ones would), never all: the demo shows passes and failures.
+    expect(supported / verdicts).toBeGreaterThan(0.8);
+    expect(supported / verdicts).toBeLessThan(0.98);
+    expect(allTrueRows).toBeGreaterThan(100);
+    expect(allTrueRows).toBeLessThan(195);
   });
 
   it('answers free text with a short sentence and estimates usage', async () => {
