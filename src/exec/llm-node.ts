@@ -1,36 +1,27 @@
 import type { ManifestNode } from '../compile/manifest-types.js';
-import { didYouMean, listOf } from '../diagnostics/suggest.js';
-import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
-import { batchDecision } from '../evaluate/gates.js';
-import { summarizeScores } from '../evaluate/summarize-scores.js';
+import { quoteString } from '../compile/relations.js';
 import type { EvaluatorResult } from '../evaluate/types.js';
-import { targetModel } from '../graph/llm-config.js';
 import { createBudget } from '../llm/budget.js';
-import { LlmError, type LlmParams } from '../llm/types.js';
+import { LlmError } from '../llm/types.js';
+import type { Connection } from '../warehouse/database.js';
 import {
   countRows,
   deleteVanishedRows,
-  describeRelation,
   duplicateKeys,
-  inputProfile,
   ensureLlmTable,
-  isLoomColumn,
-  outputColumns,
+  inputProfile,
   pendingRowsSql,
   recordNodeState,
-  writeBatch,
-  type Column,
-  type FinishedRow,
   type LlmTableSpec,
 } from '../warehouse/llm-table.js';
-import type { Connection } from '../warehouse/database.js';
-import { splitRelation } from '../warehouse/materialize.js';
-import { outputValidator } from './answer.js';
-import { prepareRow, processRow, type PreparedRow, type RowFailure, type RowPlan } from './llm-row.js';
+import { writeBatch, type FinishedRow } from '../warehouse/llm-rows.js';
+import { evaluateBlock, rowPlan } from './llm-plan.js';
+import { summarizeRun } from './llm-result.js';
+import { prepareRow, processRow, type PreparedRow, type RowFailure } from './llm-row.js';
+import { NodeFailure, tableSpec } from './llm-table-spec.js';
 import { meteredLlm } from './metered-llm.js';
-import { promptRenderer } from './prompt-renderer.js';
+import { readAhead } from './read-ahead.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
-import { explainWarehouseError } from './warehouse-errors.js';
 
 /** Largest number of finished rows held before they are written, whatever batch_size says. */
 const MAX_BUFFERED_ROWS = 5000;
@@ -38,8 +29,6 @@ const MAX_BUFFERED_ROWS = 5000;
 const PREPARE_SLICE = 128;
 /** A batch is written once it has batch_size rows and this long has passed since the last write. */
 const MIN_FLUSH_INTERVAL_MS = 200;
-
-export class NodeFailure extends Error {}
 
 /**
  * An llm model: send every input row that has no answer yet for its current content and this node's data
@@ -89,34 +78,10 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   const inputCount = profile.rows;
   result.rows_reused = rowFilter ? 0 : inputCount - pendingCount;
 
-  const evaluate = node.config.evaluate ? normalizeEvaluateBlock(node.config.evaluate) : null;
-  if (evaluate?.fallback_model) evaluate.fallback_model = targetModel(ctx.config, evaluate.fallback_model);
-  const llmConfig = node.config.llm!;
-  const params: LlmParams = { model: llmConfig.model };
-  for (const key of ['temperature', 'max_tokens', 'top_p', 'seed', 'extra'] as const) {
-    if (llmConfig[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = llmConfig[key];
-  }
-  const judgeRaw = { ...ctx.config.defaults.judge, ...((node.config.evaluate?.judge as object | undefined) ?? {}) } as Partial<LlmParams> & Record<string, unknown>;
+  const evaluate = evaluateBlock(node, ctx);
   const metered = meteredLlm(ctx.llm);
   const nodeBudget = createBudget(`model ${node.name}`, node.config.budget_usd ?? null);
-  const plan: RowPlan = {
-    runId: ctx.runId,
-    nodeId: node.unique_id,
-    llm: metered.llm,
-    renderer: promptRenderer(node, ctx.manifest, ctx.config, process.env),
-    params,
-    fallbackModels: llmConfig.fallback_models,
-    outputSchema: node.output_schema,
-    schemaName: node.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
-    validate: outputValidator(node.output_schema),
-    evaluate,
-    judge: judgeParams(judgeRaw, llmConfig.model, ctx.config),
-    embeddingModel: targetModel(ctx.config, ctx.config.defaults.embedding_model),
-    projectDir: ctx.config.projectDir,
-    budgets: [nodeBudget, ctx.runBudget],
-    readCache: ctx.flags.readCache,
-    ...(llmConfig.timeout_ms !== undefined ? { timeoutMs: llmConfig.timeout_ms } : {}),
-  };
+  const plan = rowPlan(node, ctx, { llm: metered.llm, evaluate, budgets: [nodeBudget, ctx.runBudget] });
   const batchContext = {
     runId: ctx.runId,
     commit: ctx.git?.commit ?? null,
@@ -227,122 +192,24 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     await recordNodeState(writer, node.unique_id, fingerprint, ctx.runId);
   }
   result.rows = await countRows(reader, spec.relation);
-  result.llm_calls = metered.stats.requests;
-  result.cache_hits = metered.stats.cache_hits;
-  result.tokens_in = metered.stats.tokens_in;
-  result.tokens_out = metered.stats.tokens_out;
-  result.cost_transform_usd = metered.stats.cost.transform + metered.stats.cost.repair;
-  result.cost_evaluate_usd = metered.stats.cost.evaluate;
-  result.cost_usd = result.cost_transform_usd + result.cost_evaluate_usd;
-  result.unpriced_models = [...metered.stats.unpriced];
-  if (evaluate && evaluate.specs.length) {
-    const judged = result.rows_passed + result.rows_quarantined + result.rows_skipped;
-    result.evaluation = {
-      pass_rate: judged ? result.rows_passed / judged : 1,
-      evaluators: summarizeScores(scores),
-    };
-  }
-
-  const messages: string[] = [];
-  const answered = result.rows_passed + result.rows_quarantined + result.rows_skipped;
-  if (failOnRow) {
-    result.status = 'error';
-    messages.push(failOnRow);
-  } else if (stopReason) {
-    // A budget stop keeps what was answered and ends partial (exit code 1); an auth failure or abort is an error.
-    result.status = budgetStop ? 'partial' : 'error';
-    messages.push(pendingCount > done ? `${stopReason}; ${pendingCount - done} row(s) not sent` : stopReason);
-  } else if (ctx.signal.aborted) {
-    result.status = 'error';
-    messages.push(`stopped before every row was sent: ${pendingCount - done} row(s) not sent`);
-  }
-  if (failures.length) {
-    if (result.status === 'success') result.status = answered > 0 ? 'partial' : 'error';
-    messages.push(`${failures.length} row(s) got no answer (they are retried next build); first: row ${failures[0].key}: ${failures[0].error.message}`);
-  }
-  if (evaluate?.on_failure === 'fail' && !failOnRow) {
-    // A failed row blocks the node until it is fixed, not just in the build that answered it.
-    const held = await countRows(reader, 'loom.quarantine', `where node_id = '${node.unique_id.replace(/'/g, "''")}' and disposition = 'quarantined' and data_fingerprint = '${fingerprint}'`);
-    if (held > 0) {
-      result.status = 'error';
-      messages.push(`${held} row(s) failed the quality gate (on_failure: fail) and are still in quarantine; fix the prompt or the evaluators, or run \`loom quarantine retry ${node.name}\``);
-    }
-  }
-  const gate = evaluate?.gate.batch_threshold;
-  if (gate !== undefined && answered > 0) {
-    const decision = batchDecision(result.rows_passed, answered, gate);
-    if (decision.partial) {
-      if (result.status === 'success') result.status = 'partial';
-      messages.push(decision.message);
-    }
-  }
-  result.message = messages.length ? messages.join('; ') : null;
-  return result;
-}
-
-/**
- * The chunks of `source`, each passed through `prepare`, with the next one read and prepared while the caller
- * works on the current one — so the rows in flight never drain while the warehouse is queried.
- */
-async function* readAhead<T, R>(source: AsyncGenerator<T>, prepare: (item: T) => Promise<R>): AsyncGenerator<R> {
-  const next = async (): Promise<{ value: R } | null> => {
-    const item = await source.next();
-    return item.done ? null : { value: await prepare(item.value) };
-  };
-  let pending = next();
-  try {
-    for (;;) {
-      const current = await pending;
-      if (!current) return;
-      pending = next();
-      yield current.value;
-    }
-  } finally {
-    await pending.catch(() => undefined);
-    await source.return(undefined);
-  }
-}
-
-/** The judge's parameters: every LLM setting of defaults.judge / evaluate.judge, else the model's own model at temperature 0. */
-function judgeParams(raw: Partial<LlmParams> & Record<string, unknown>, model: string, config: RunContext['config']): LlmParams {
-  const params: LlmParams = { model: typeof raw.model === 'string' ? targetModel(config, raw.model) : model, temperature: raw.temperature ?? 0 };
-  for (const key of ['max_tokens', 'top_p', 'seed', 'extra'] as const) {
-    if (raw[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = raw[key];
-  }
-  return params;
-}
-
-/** Columns of the input and of the table to write, checked against unique_key and passthrough. */
-async function tableSpec(reader: Connection, node: ManifestNode, input: string, inputName: string, ctx: RunContext): Promise<LlmTableSpec> {
-  const all = await describeRelation(reader, input).catch((e: Error) => {
-    throw new NodeFailure(`cannot read the input ${inputName}: ${explainWarehouseError(e, node, ctx.manifest)}`);
+  // A failed row blocks a node with on_failure: fail until it is fixed, not just in the build that answered it.
+  const held =
+    evaluate?.on_failure === 'fail' && !failOnRow
+      ? await countRows(reader, 'loom.quarantine', `where node_id = ${quoteString(node.unique_id)} and disposition = 'quarantined' and data_fingerprint = ${quoteString(fingerprint)}`)
+      : 0;
+  summarizeRun(result, node, {
+    pendingCount,
+    done,
+    stopReason,
+    budgetStop,
+    failOnRow,
+    failures,
+    aborted: ctx.signal.aborted,
+    heldFailures: held,
+    evaluate,
+    scores,
+    llm: metered.stats,
   });
-  const inputColumns = all.filter((c) => !isLoomColumn(c.name));
-  const names = inputColumns.map((c) => c.name);
-  const key = (node.config.unique_key as string | undefined) ?? null;
-  if (key && !names.includes(key)) {
-    throw new NodeFailure(`unique_key \`${key}\` is not a column of ${inputName}${didYouMean(key, names)}; its columns: ${listOf(names, 'and')}`);
-  }
-  const outputs = outputColumns(node.output_schema);
-  const outputNames = new Set(outputs.map((c) => c.name));
-  const passthrough = node.config.passthrough ?? true;
-  let copied: Column[];
-  if (passthrough === true) copied = inputColumns.filter((c) => !outputNames.has(c.name) || c.name === key);
-  else if (passthrough === false) copied = [];
-  else {
-    const missing = passthrough.filter((p) => !names.includes(p));
-    if (missing.length) {
-      throw new NodeFailure(`passthrough column \`${missing[0]}\` is not a column of ${inputName}${didYouMean(missing[0], names)}; its columns: ${listOf(names, 'and')}`);
-    }
-    const clash = passthrough.find((p) => outputNames.has(p));
-    if (clash) throw new NodeFailure(`passthrough column \`${clash}\` has the same name as an output field; remove it from passthrough or rename the field`);
-    copied = inputColumns.filter((c) => passthrough.includes(c.name));
-  }
-  if (key) {
-    if (outputNames.has(key)) outputs.splice(outputs.findIndex((c) => c.name === key), 1);
-    copied = [inputColumns.find((c) => c.name === key)!, ...copied.filter((c) => c.name !== key)];
-  }
-  const [schema, table] = splitRelation(node.relation_name);
-  return { nodeId: node.unique_id, relation: node.relation_name, schema, table, input, inputColumns, keyColumn: key, copied, outputs };
+  return result;
 }
 

@@ -3,7 +3,7 @@ import { evaluateRow } from '../evaluate/evaluate-row.js';
 import type { EvaluateBlock, EvaluatorResult, EvaluatorRuntime } from '../evaluate/types.js';
 import type { BudgetScope, CallContext, LlmService } from '../llm/service-types.js';
 import { LlmError, type ChatMessage, type CompletionRequest, type JsonSchema, type LlmParams } from '../llm/types.js';
-import type { EvaluationRow, FinishedRow } from '../warehouse/llm-table.js';
+import type { EvaluationRow, FinishedRow } from '../warehouse/llm-rows.js';
 import { parseAnswer, repairInstruction, type ParsedAnswer } from './answer.js';
 import type { PromptRenderer } from './prompt-renderer.js';
 

@@ -20,7 +20,7 @@ export class PromptLibrary {
 
   constructor(
     private readonly projectDir: string,
-    private readonly promptDirs: readonly string[],
+    promptDirs: readonly string[],
     readonly files: readonly string[],
   ) {
     for (const path of files) {

@@ -62,7 +62,7 @@ export async function buildCommand(flags: BuildFlags, command: string): Promise<
     const transform = run.results.reduce((a, r) => a + r.cost_transform_usd, 0);
     const evaluate = run.results.reduce((a, r) => a + r.cost_evaluate_usd, 0);
     reporter.line('');
-    reporter.line(`Finished running ${run.results.length} nodes in ${seconds(run.elapsed_time)} (loom ${loomVersion()}, target ${config.target.name}).`);
+    reporter.line(`Finished running ${run.results.length} node${run.results.length === 1 ? '' : 's'} in ${seconds(run.elapsed_time)} (loom ${loomVersion()}, target ${config.target.name}).`);
     const verdict = run.status === 'success' ? c.green('Completed successfully') : run.status === 'partial' ? c.yellow('Completed with warnings') : c.red('Completed with errors');
     reporter.line(verdict);
     reporter.line(

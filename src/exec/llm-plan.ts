@@ -1,0 +1,59 @@
+import type { ManifestNode } from '../compile/manifest-types.js';
+import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
+import type { EvaluateBlock } from '../evaluate/types.js';
+import { targetModel } from '../graph/llm-config.js';
+import type { BudgetScope, LlmService } from '../llm/service-types.js';
+import type { LlmParams } from '../llm/types.js';
+import { outputValidator } from './answer.js';
+import type { RowPlan } from './llm-row.js';
+import { promptRenderer } from './prompt-renderer.js';
+import type { RunContext } from './types.js';
+
+/** The node's evaluate block with defaults, its fallback model as the target serves it; null without one. */
+export function evaluateBlock(node: ManifestNode, ctx: RunContext): EvaluateBlock | null {
+  const evaluate = node.config.evaluate ? normalizeEvaluateBlock(node.config.evaluate) : null;
+  if (evaluate?.fallback_model) evaluate.fallback_model = targetModel(ctx.config, evaluate.fallback_model);
+  return evaluate;
+}
+
+/** Everything fixed while one llm node's rows are processed: the request parameters, renderer, validator, judges. */
+export function rowPlan(
+  node: ManifestNode,
+  ctx: RunContext,
+  parts: { llm: LlmService; evaluate: EvaluateBlock | null; budgets: BudgetScope[] },
+): RowPlan {
+  const llmConfig = node.config.llm!;
+  const params: LlmParams = { model: llmConfig.model };
+  for (const key of ['temperature', 'max_tokens', 'top_p', 'seed', 'extra'] as const) {
+    if (llmConfig[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = llmConfig[key];
+  }
+  const judgeRaw = { ...ctx.config.defaults.judge, ...((node.config.evaluate?.judge as object | undefined) ?? {}) } as Partial<LlmParams> &
+    Record<string, unknown>;
+  return {
+    runId: ctx.runId,
+    nodeId: node.unique_id,
+    llm: parts.llm,
+    renderer: promptRenderer(node, ctx.manifest, ctx.config, process.env),
+    params,
+    fallbackModels: llmConfig.fallback_models,
+    outputSchema: node.output_schema,
+    schemaName: node.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
+    validate: outputValidator(node.output_schema),
+    evaluate: parts.evaluate,
+    judge: judgeParams(judgeRaw, llmConfig.model, ctx.config),
+    embeddingModel: targetModel(ctx.config, ctx.config.defaults.embedding_model),
+    projectDir: ctx.config.projectDir,
+    budgets: parts.budgets,
+    readCache: ctx.flags.readCache,
+    ...(llmConfig.timeout_ms !== undefined ? { timeoutMs: llmConfig.timeout_ms } : {}),
+  };
+}
+
+/** The judge's parameters: every LLM setting of defaults.judge / evaluate.judge, else the model's own model at temperature 0. */
+function judgeParams(raw: Partial<LlmParams> & Record<string, unknown>, model: string, config: RunContext['config']): LlmParams {
+  const params: LlmParams = { model: typeof raw.model === 'string' ? targetModel(config, raw.model) : model, temperature: raw.temperature ?? 0 };
+  for (const key of ['max_tokens', 'top_p', 'seed', 'extra'] as const) {
+    if (raw[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = raw[key];
+  }
+  return params;
+}

@@ -1,0 +1,81 @@
+import type { ManifestNode } from '../compile/manifest-types.js';
+import { batchDecision } from '../evaluate/gates.js';
+import { summarizeScores } from '../evaluate/summarize-scores.js';
+import type { EvaluateBlock, EvaluatorResult } from '../evaluate/types.js';
+import type { NodeLlmStats } from './metered-llm.js';
+import type { NodeResult } from './types.js';
+
+/** How an llm node's rows went, as counted while they were processed. */
+export interface RowTally {
+  pendingCount: number;
+  /** Rows finished (answered, quarantined, skipped or failed). */
+  done: number;
+  /** Why sending stopped early (budget, authentication, abort), if it did. */
+  stopReason: string | null;
+  budgetStop: boolean;
+  /** The first row that failed its gate under on_failure: fail. */
+  failOnRow: string | null;
+  /** Rows without an answer (provider errors after retries): retried next build. */
+  failures: { key: string; error: Error }[];
+  aborted: boolean;
+  /** Rows still in quarantine under on_failure: fail from earlier runs. */
+  heldFailures: number;
+  evaluate: EvaluateBlock | null;
+  scores: EvaluatorResult[][];
+  llm: NodeLlmStats;
+}
+
+/**
+ * Fills in an llm node's result from its tally: calls, tokens and cost by stage, per-evaluator statistics, and
+ * the status with its reasons — error for a gate failure under on_failure: fail, an authentication failure or an
+ * abort; partial for a budget stop, rows without an answer, or a batch below batch_threshold.
+ */
+export function summarizeRun(result: NodeResult, node: ManifestNode, tally: RowTally): void {
+  const stats = tally.llm;
+  result.llm_calls = stats.requests;
+  result.cache_hits = stats.cache_hits;
+  result.tokens_in = stats.tokens_in;
+  result.tokens_out = stats.tokens_out;
+  result.cost_transform_usd = stats.cost.transform + stats.cost.repair;
+  result.cost_evaluate_usd = stats.cost.evaluate;
+  result.cost_usd = result.cost_transform_usd + result.cost_evaluate_usd;
+  result.unpriced_models = [...stats.unpriced];
+  const answered = result.rows_passed + result.rows_quarantined + result.rows_skipped;
+  if (tally.evaluate && tally.evaluate.specs.length) {
+    result.evaluation = { pass_rate: answered ? result.rows_passed / answered : 1, evaluators: summarizeScores(tally.scores) };
+  }
+
+  const messages: string[] = [];
+  const unsent = tally.pendingCount - tally.done;
+  if (tally.failOnRow) {
+    result.status = 'error';
+    messages.push(tally.failOnRow);
+  } else if (tally.stopReason) {
+    // A budget stop keeps what was answered and ends partial (exit code 1); an auth failure or abort is an error.
+    result.status = tally.budgetStop ? 'partial' : 'error';
+    messages.push(unsent > 0 ? `${tally.stopReason}; ${unsent} row(s) not sent` : tally.stopReason);
+  } else if (tally.aborted) {
+    result.status = 'error';
+    messages.push(`stopped before every row was sent: ${unsent} row(s) not sent`);
+  }
+  if (tally.failures.length) {
+    const first = tally.failures[0];
+    if (result.status === 'success') result.status = answered > 0 ? 'partial' : 'error';
+    messages.push(`${tally.failures.length} row(s) got no answer (they are retried next build); first: row ${first.key}: ${first.error.message}`);
+  }
+  if (tally.heldFailures > 0) {
+    result.status = 'error';
+    messages.push(
+      `${tally.heldFailures} row(s) failed the quality gate (on_failure: fail) and are still in quarantine; fix the prompt or the evaluators, or run \`loom quarantine retry ${node.name}\``,
+    );
+  }
+  const threshold = tally.evaluate?.gate.batch_threshold;
+  if (threshold !== undefined && answered > 0) {
+    const decision = batchDecision(result.rows_passed, answered, threshold);
+    if (decision.partial) {
+      if (result.status === 'success') result.status = 'partial';
+      messages.push(decision.message);
+    }
+  }
+  result.message = messages.length ? messages.join('; ') : null;
+}
