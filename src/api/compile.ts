@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, TargetNotFound } from '../config/load.js';
 import type { ConfigOverrides, ResolvedConfig } from '../config/types.js';
@@ -8,7 +8,7 @@ import { error, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from '
 import { selectNodes } from '../graph/select/index.js';
 import type { LinkedProject } from '../graph/types.js';
 import { readGitInfo } from '../state/git.js';
-import { partialParseKey, readPartialParse, replaceMetadata, writePartialParse, type PartialParseRecord } from '../state/partial-parse.js';
+import { partialParseKey, readPartialParse, replaceMetadata, writePartialParse } from '../state/partial-parse.js';
 import { readStateManifest } from '../state/previous-manifest.js';
 import { loomVersion } from './version.js';
 
@@ -178,19 +178,21 @@ async function reuseManifest(
   const manifestPath = join(projectDir, config.targetPath, 'manifest.json');
   if (!record || !existsSync(manifestPath) || statSync(manifestPath).size !== record.manifest_size) return null;
   if (partialParseKey(config, record.env_names, env, loomVersion()) !== record.key) return null;
-  const old = readFileSync(manifestPath);
-  if (old.subarray(0, 12).toString() !== '{"metadata":' || old.subarray(record.metadata_end, record.metadata_end + 9).toString() !== ',"nodes":') return null;
   const meta = await metadata();
-  const replaced = replaceMetadata(old, record.metadata_end, meta);
-  if (options.write !== false) {
-    writeFileSync(manifestPath, replaced.bytes);
-    const updated: PartialParseRecord = { ...record, metadata_end: replaced.end, manifest_size: replaced.bytes.length };
-    writePartialParse(projectDir, config.targetPath, updated);
+  const replaced = replaceMetadata(manifestPath, record.metadata_end, meta, options.write !== false);
+  if (!replaced) return null;
+  if (options.write !== false && (replaced.end !== record.metadata_end || replaced.size !== record.manifest_size)) {
+    writePartialParse(projectDir, config.targetPath, { ...record, metadata_end: replaced.end, manifest_size: replaced.size });
   }
+  // `loom validate` writes nothing, so its manifest is the file's with the new metadata put back in.
+  const readManifest = (): Manifest => {
+    const parsed = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    return options.write !== false ? parsed : { ...parsed, metadata: meta };
+  };
   let manifest: Manifest | undefined;
   let selected: string[] | undefined;
   const diagnostics: Diagnostic[] = [...record.warnings];
-  const parse = () => (manifest ??= JSON.parse(replaced.bytes.toString('utf8')) as Manifest);
+  const parse = () => (manifest ??= readManifest());
   if (options.select || options.exclude || options.state) selected = select(parse(), options, undefined, diagnostics);
   return {
     ok: true,

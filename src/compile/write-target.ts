@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Manifest, ManifestNode } from './manifest-types.js';
 
 /** The compiled files of one node: its sql or prompt (plus `.system.njk` for a system prompt). */
@@ -13,12 +14,43 @@ export function compiledFiles(node: ManifestNode): [string, string][] {
   return node.compiled_code !== null ? [[node.compiled_path, node.compiled_code]] : [];
 }
 
-/** Writes target/: each node's compiled files as its node is compiled, then manifest.json once every node is done. */
+/** Files per message to the writer thread: large enough that messaging costs little, small enough to start early. */
+const BATCH = 64;
+
+/**
+ * The writer thread: writes the files it is sent (`[path, text, path, text, ...]` per message); on 'done' it
+ * answers with the first failure (`{ message, code }`, or null) and exits. Inline CommonJS so the same code runs
+ * from dist/ and, under the tests, from the TypeScript sources.
+ */
+const WRITER_THREAD = `
+const { parentPort } = require('node:worker_threads');
+const { writeFileSync } = require('node:fs');
+let failure = null;
+parentPort.on('message', (message) => {
+  if (message === 'done') {
+    parentPort.postMessage(failure);
+    parentPort.close();
+    return;
+  }
+  if (failure) return;
+  try {
+    for (let i = 0; i < message.length; i += 2) writeFileSync(message[i], message[i + 1]);
+  } catch (e) {
+    failure = { message: String(e && e.message), code: e && e.code };
+  }
+});`;
+
+/**
+ * Writes target/: each node's compiled files as its node is compiled (by a worker thread, so the disk works in
+ * parallel with compiling), then manifest.json once every node is done.
+ */
 export class TargetWriter {
   private readonly dirs = new Set<string>();
   private readonly paths: string[] = [];
   /** The first failure (a file where a folder should be, a read-only disk), reported by finish(). */
   private failure: unknown = null;
+  private worker: Worker | null = null;
+  private batch: string[] = [];
 
   constructor(
     private readonly projectDir: string,
@@ -35,7 +67,8 @@ export class TargetWriter {
           mkdirSync(dir, { recursive: true });
           this.dirs.add(dir);
         }
-        writeFileSync(abs, text);
+        this.batch.push(abs, text);
+        if (this.batch.length >= BATCH * 2) this.flush();
         this.paths.push(path);
       }
     } catch (e) {
@@ -43,11 +76,57 @@ export class TargetWriter {
     }
   }
 
-  /** Nothing to stop: files are written as nodes compile. */
-  async abandon(): Promise<void> {}
+  private flush(): void {
+    if (!this.batch.length) return;
+    if (!this.worker) {
+      // No execArgv: flags meant for the main script (--input-type=module, a test runner's loaders) would break it.
+      this.worker = new Worker(WRITER_THREAD, { eval: true, execArgv: [] });
+      this.worker.on('error', (e) => (this.failure ??= e));
+      // Until drain(), the thread must not keep the process alive (a compile that throws would never exit).
+      this.worker.unref();
+    }
+    this.worker.postMessage(this.batch);
+    this.batch = [];
+  }
+
+  /** Waits for the writer thread to write everything it was sent, then stops it. */
+  private async drain(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) {
+      // A small project: a thread is not worth starting for a few files.
+      this.writeHere();
+      return;
+    }
+    this.flush();
+    this.worker = null;
+    worker.ref();
+    const failure = await new Promise<{ message: string; code?: string } | null>((resolve) => {
+      worker.once('message', resolve);
+      worker.once('exit', () => resolve(null));
+      worker.postMessage('done');
+    });
+    await worker.terminate();
+    if (failure) this.failure ??= Object.assign(new Error(failure.message), { code: failure.code });
+  }
+
+  private writeHere(): void {
+    try {
+      for (let i = 0; i < this.batch.length; i += 2) writeFileSync(this.batch[i]!, this.batch[i + 1]!);
+    } catch (e) {
+      this.failure ??= e;
+    }
+    this.batch = [];
+  }
+
+  /** Stops writing; the files already written stay (the next compile overwrites them). */
+  async abandon(): Promise<void> {
+    this.batch = [];
+    await this.drain();
+  }
 
   /** Writes manifest.json (metadata first, so partial parsing can replace it in place later). */
   async finish(manifest: Manifest): Promise<{ files: string[]; metadataEnd: number; size: number }> {
+    await this.drain();
     if (this.failure) throw this.failure;
     mkdirSync(join(this.projectDir, this.targetPath), { recursive: true });
     const { metadata, ...rest } = manifest;

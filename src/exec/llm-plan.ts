@@ -29,6 +29,8 @@ export function rowPlan(
   }
   const judgeRaw = { ...ctx.config.defaults.judge, ...((node.config.evaluate?.judge as object | undefined) ?? {}) } as Partial<LlmParams> &
     Record<string, unknown>;
+  // Compiled on the first answer: an unchanged re-run, which asks nothing, never pays for ajv's compile.
+  let validator: ReturnType<typeof outputValidator> | undefined;
   return {
     runId: ctx.runId,
     nodeId: node.unique_id,
@@ -38,7 +40,9 @@ export function rowPlan(
     fallbackModels: llmConfig.fallback_models,
     outputSchema: node.output_schema,
     schemaName: node.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
-    validate: outputValidator(node.output_schema),
+    get validate() {
+      return (validator ??= outputValidator(node.output_schema));
+    },
     evaluate: parts.evaluate,
     judge: judgeParams(judgeRaw, llmConfig.model, ctx.config),
     embeddingModel: targetModel(ctx.config, ctx.config.defaults.embedding_model),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeKind } from '../compile/manifest-types.js';
@@ -68,8 +68,35 @@ export function writePartialParse(projectDir: string, targetPath: string, record
   writeFileSync(join(projectDir, targetPath, PARTIAL_PARSE_FILE), JSON.stringify(record));
 }
 
-/** manifest.json bytes with the metadata replaced (the rest is copied, never decoded); `end` is a byte offset. */
-export function replaceMetadata(manifest: Buffer, end: number, metadata: unknown): { bytes: Buffer; end: number } {
-  const head = Buffer.from(`{"metadata":${JSON.stringify(metadata)}`);
-  return { bytes: Buffer.concat([head, manifest.subarray(end)]), end: head.length };
+const HEAD_START = '{"metadata":';
+const NODES_START = ',"nodes":';
+
+/**
+ * Replaces the metadata at the start of manifest.json without reading or decoding the rest: the new metadata is
+ * written in place (padded with spaces, which JSON allows, when it is shorter), and the file is rewritten only
+ * when it is longer (say, a new branch name). Returns the new metadata end and file size, or null when the file
+ * does not look as partial_parse.json says (then compile from scratch).
+ */
+export function replaceMetadata(path: string, end: number, metadata: unknown, write: boolean): { end: number; size: number } | null {
+  const fd = openSync(path, write ? 'r+' : 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const probe = Buffer.alloc(NODES_START.length);
+    const start = Buffer.alloc(HEAD_START.length);
+    if (readSync(fd, start, 0, start.length, 0) !== start.length || start.toString() !== HEAD_START) return null;
+    if (readSync(fd, probe, 0, probe.length, end) !== probe.length || probe.toString() !== NODES_START) return null;
+    const head = Buffer.from(`${HEAD_START}${JSON.stringify(metadata)}`);
+    if (!write) return { end, size };
+    if (head.length <= end) {
+      writeSync(fd, Buffer.concat([head, Buffer.alloc(end - head.length, ' ')]), 0, end, 0);
+      return { end, size };
+    }
+    const rest = Buffer.alloc(size - end);
+    readSync(fd, rest, 0, rest.length, end);
+    const bytes = Buffer.concat([head, rest]);
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    return { end: head.length, size: bytes.length };
+  } finally {
+    closeSync(fd);
+  }
 }

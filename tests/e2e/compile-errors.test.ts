@@ -3,12 +3,14 @@
  * 2 usage (and internal) errors. A user's mistake never prints a stack trace. Project errors print
  * `path:line:col: error LOOMnnn: message` followed by a code frame.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectedHeaders, headerLines } from '../support/diagnostic-lines.js';
 import { copyFixture, FIXTURES_DIR, removeTempProjects, tempDir } from '../support/fixture-projects.js';
 import { runLoom, stackFrames } from '../support/loom-cli.js';
+// @ts-expect-error -- the bench's project generator is plain JavaScript
+import { generateProject } from '../../bench/generate-project.mjs';
 
 let basic: string;
 beforeAll(() => {
@@ -141,6 +143,25 @@ describe.concurrent('bad --state manifests and unwritable targets are reported, 
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error LOOM004: cannot write target\/: ENOTDIR: not a directory/);
     expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it.for([
+    ['a small project (written in the main thread)', 0],
+    ['a large one (written by a worker thread)', 300],
+  ] as const)('a folder where a compiled file should be is a project error too: %s', async ([, models], { expect }) => {
+    const dir = models ? tempDir('large') : copyFixture('basic');
+    if (models) generateProject(dir, models);
+    expect((await runLoom(['compile'], { cwd: dir })).code).toBe(0);
+    const compiled = readdirSync(join(dir, 'target/compiled'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(compiled.length).toBeGreaterThanOrEqual(models || 5);
+    const victim = compiled[Math.floor(compiled.length / 2)]!;
+    rmSync(join(dir, 'target'), { recursive: true });
+    mkdirSync(join(victim.parentPath, victim.name), { recursive: true });
+    const run = await runLoom(['compile'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error LOOM004: cannot write target\/: EISDIR: illegal operation on a directory/);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(existsSync(join(dir, 'target/manifest.json'))).toBe(false);
   });
 });
 
