@@ -7,9 +7,9 @@ import { runStatus, totalsOf, writeRunResults, RUN_RESULTS_SCHEMA_VERSION, type 
 import { schedule } from '../exec/scheduler.js';
 import { emptyResult, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
 import { error, UserError } from '../diagnostics/diagnostic.js';
-import { explainWarehouseError } from '../exec/warehouse-errors.js';
+import { explainWarehouseError, isOutOfMemory, outOfMemoryAdvice } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
-import { createProvider } from '../llm/index.js';
+import { createProvider, preloadDirectTransport } from '../llm/index.js';
 import { replayJournals } from '../llm/journal.js';
 import { createPricing } from '../llm/pricing.js';
 import { createLlmService, type LoomLlmService } from '../llm/service.js';
@@ -57,6 +57,8 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   const reporter = options.reporter ?? quietReporter;
   const runId = randomUUID();
   const warehousePath = warehousePathOf(config);
+  const usesOpenAI = selected.some((id) => manifest.nodes[id].kind === 'llm' && manifest.nodes[id].config.llm?.provider === 'openai');
+  if (usesOpenAI && config.target.providerSettings.transport !== 'sdk') preloadDirectTransport();
   const warehouse = await Warehouse.open(warehousePath, { memoryLimit: config.warehouseMemoryLimit });
   const controller = new AbortController();
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
@@ -130,7 +132,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           result = await runNode(node, { ...base, llm });
         } catch (e) {
           if (e instanceof UserError) throw e;
-          result = emptyResult(node.unique_id, 'error', explainWarehouseError(e, node, manifest));
+          result = emptyResult(node.unique_id, 'error', explainWarehouseError(e, node, manifest, config.warehouseMemoryLimit));
         }
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);
@@ -138,7 +140,14 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         return result;
       },
     });
-    for (const service of services.values()) await service.close();
+    for (const service of services.values()) {
+      try {
+        await service.close();
+      } catch (e) {
+        if (isOutOfMemory(e)) throw new UserError(error('LOOM205', `${(e as Error).message.split('\n')[0]}: ${outOfMemoryAdvice(config.warehouseMemoryLimit)}`));
+        throw e;
+      }
+    }
     const status = runStatus(results);
     await recordRunEnd(warehouse.meta, runId, status, results);
     const runResults: RunResults = {

@@ -20,7 +20,7 @@ import { summarizeRun } from './llm-result.js';
 import { prepareRow, processRow, type PreparedRow, type RowFailure } from './llm-row.js';
 import { NodeFailure, tableSpec } from './llm-table-spec.js';
 import { meteredLlm } from './metered-llm.js';
-import { readAhead } from './read-ahead.js';
+import { readAhead, startSmall } from './read-ahead.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
 
 /** Largest number of finished rows held before they are written, whatever batch_size says. */
@@ -166,7 +166,8 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
       await plan.llm.prefetch(requests, { fallback_models: plan.fallbackModels, read_cache: plan.readCache });
       return rows;
     };
-    outer: for await (const rows of readAhead(reader.stream(pendingSql), prepareChunk)) {
+    const chunks = startSmall(reader.stream(pendingSql), ctx.config.target.providerSettings.concurrency);
+    outer: for await (const rows of readAhead(chunks, prepareChunk)) {
       if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
       for (const prepared of rows) {
         if (stopReason || failOnRow || writeError || ctx.signal.aborted) break outer;

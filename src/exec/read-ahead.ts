@@ -20,3 +20,27 @@ export async function* readAhead<T, R>(source: AsyncGenerator<T>, prepare: (item
     await source.return(undefined);
   }
 }
+
+/**
+ * `source` with its first chunk cut into growing pieces (`first`, twice that, ...): the first requests go out
+ * after `first` rows are prepared, not after a whole 2,048-row chunk. Later chunks pass through whole.
+ */
+export async function* startSmall<T>(source: AsyncGenerator<T[]>, first: number): AsyncGenerator<T[]> {
+  try {
+    const head = await source.next();
+    if (head.done) return;
+    let size = Math.max(1, first);
+    for (let at = 0; at < head.value.length; ) {
+      yield head.value.slice(at, at + size);
+      at += size;
+      size *= 2;
+    }
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await source.return(undefined);
+  }
+}

@@ -31,6 +31,7 @@ export { withRetry, backoffDelayMs, type RetryPolicy, type AttemptReport } from 
 export { createPricing, loadShippedPrices, parsePriceTable, costFromPrice, priceLookupNames, type Pricing, type PriceTable } from './pricing.js';
 export { completionCacheKey, embeddingCacheKey, canonicalJson } from './cache-key.js';
 export { replayJournals, type ReplayResult } from './journal.js';
+export { preloadDirectTransport } from './openai-direct.js';
 export { countTokens, countChatTokens, estimateTokensCheap, estimateChatTokensCheap } from './tokens.js';
 export { answerForSchema, answerText } from './schema-answer.js';
 export { seedFromMessages } from './answer-seed.js';

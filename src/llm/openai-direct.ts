@@ -37,6 +37,11 @@ function loadUndici(): Promise<typeof import('undici')> {
   return undiciModule;
 }
 
+/** Starts loading undici (~100 ms of CPU) while a run is still waiting on the warehouse, not when the first row is ready. */
+export function preloadDirectTransport(): void {
+  void loadUndici().catch(() => undefined);
+}
+
 export class DirectOpenAITransport {
   private pool: Pool | null = null;
   private readonly origin: string;

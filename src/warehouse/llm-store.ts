@@ -92,6 +92,13 @@ export function warehouseCallRecorder(connection: Connection): CallRecorder {
   };
 }
 
+/**
+ * Longest journal line read back (one answer and its call records): DuckDB's JSON reader sizes its buffers from
+ * this (default 16 MB, two buffers per thread), which alone could exceed a small warehouse_memory_limit. An
+ * answer of 128k tokens is about 0.5 MB.
+ */
+const MAX_JOURNAL_LINE_BYTES = 4 * 1024 * 1024;
+
 const JOURNAL_COLUMNS = `{
   entry: 'STRUCT(cache_key VARCHAR, kind VARCHAR, provider VARCHAR, model VARCHAR, response JSON, created_at VARCHAR)',
   records: 'STRUCT(call_id VARCHAR, run_id VARCHAR, node_id VARCHAR, row_key VARCHAR, stage VARCHAR, evaluator VARCHAR,
@@ -110,7 +117,7 @@ export function warehouseJournalSink(connection: Connection): JournalSink {
     async ingest(paths) {
       if (!paths.length) return;
       const files = `[${paths.map(quoteString).join(', ')}]`;
-      const source = `read_json(${files}, format = 'newline_delimited', columns = ${JOURNAL_COLUMNS})`;
+      const source = `read_json(${files}, format = 'newline_delimited', maximum_object_size = ${MAX_JOURNAL_LINE_BYTES}, columns = ${JOURNAL_COLUMNS})`;
       await connection.transaction(async (tx) => {
         await tx.run(
           `insert into loom.llm_cache
