@@ -126,13 +126,15 @@ export class TargetWriter {
 
   /** Writes manifest.json (metadata first, so partial parsing can replace it in place later). */
   async finish(manifest: Manifest): Promise<{ files: string[]; metadataEnd: number; size: number }> {
-    await this.drain();
-    if (this.failure) throw this.failure;
-    mkdirSync(join(this.projectDir, this.targetPath), { recursive: true });
+    // Serialized while the writer thread finishes the compiled files.
+    if (this.worker) this.flush();
     const { metadata, ...rest } = manifest;
     const head = `{"metadata":${JSON.stringify(metadata)}`;
     const body = JSON.stringify(rest);
     const text = body === '{}' ? `${head}}` : `${head},${body.slice(1)}`;
+    await this.drain();
+    if (this.failure) throw this.failure;
+    mkdirSync(join(this.projectDir, this.targetPath), { recursive: true });
     writeFileSync(join(this.projectDir, this.targetPath, 'manifest.json'), text);
     return { files: this.paths, metadataEnd: Buffer.byteLength(head), size: Buffer.byteLength(text) };
   }
