@@ -132,7 +132,7 @@ class Service implements LoomLlmService {
       // Offline answers cost nothing: no need to protect them against a crash.
       journalDir: options.provider.offline ? undefined : options.journalDir,
       journalSink: options.journalSink,
-      flushEvery: options.flushEvery ?? 500,
+      flushEvery: options.flushEvery ?? 2000,
       flushIntervalMs: options.flushIntervalMs ?? 1000,
       onError: options.onFlushError,
     });
