@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ManifestNode } from '../compile/manifest-types.js';
 import { readerSql } from '../compile/relations.js';
-import { exportRelation, materializeQuery, relationExists } from '../warehouse/materialize.js';
+import { exportRelation, materializeQuery, recordSnapshot, relationExists, snapshotSignature } from '../warehouse/materialize.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
 
 const abs = (ctx: RunContext, path: string) => (isAbsolute(path) ? path : join(ctx.config.projectDir, path));
 
-/** A source: snapshot its file into a warehouse table (or check that the warehouse table it names exists). */
+/** A source: snapshot its file into a warehouse table unless it is unchanged (or check that the warehouse table it names exists). */
 export async function runSource(node: ManifestNode, ctx: RunContext): Promise<NodeResult> {
   const location = node.location!;
   const connection = ctx.warehouse.writer;
@@ -22,7 +23,16 @@ export async function runSource(node: ManifestNode, ctx: RunContext): Promise<No
     return emptyResult(node.unique_id, 'error', `data file ${location.path} does not exist (source ${node.fqn.slice(1).join('.')}, ${node.original_file_path})`);
   }
   const options = (node.config.options ?? {}) as Record<string, unknown>;
-  const rows = await materializeQuery(connection, node.relation_name, readerSql(path, location.format, options), 'table');
+  const sql = readerSql(path, location.format, options);
+  // The file as it is now (size, times, inode) and how it is read: unchanged, the snapshot is kept, which spares
+  // re-reading a large file on every build. --full-refresh reads it regardless.
+  const file = statSync(path);
+  const signature = createHash('sha256').update(JSON.stringify([sql, file.size, file.mtimeMs, file.ctimeMs, file.ino])).digest('hex');
+  if (!ctx.flags.fullRefresh && (await snapshotSignature(connection, node.unique_id)) === signature && (await relationExists(connection, node.relation_name))) {
+    return { ...emptyResult(node.unique_id), rows: await countOf(ctx, node.relation_name) };
+  }
+  const rows = await materializeQuery(connection, node.relation_name, sql, 'table');
+  await recordSnapshot(connection, node.unique_id, signature);
   return { ...emptyResult(node.unique_id), rows };
 }
 

@@ -29,6 +29,19 @@ export async function materializeQuery(connection: Connection, relation: string,
   return countRows(connection, relation);
 }
 
+/** The signature the source `uniqueId` was last snapshotted with (see runSource), or null. */
+export async function snapshotSignature(connection: Connection, uniqueId: string): Promise<string | null> {
+  const rows = await connection.all<{ table_signature: string | null }>('select table_signature from loom.node_state where unique_id = ?', [uniqueId]);
+  return rows[0]?.table_signature ?? null;
+}
+
+export async function recordSnapshot(connection: Connection, uniqueId: string, signature: string): Promise<void> {
+  await connection.run(
+    'insert or replace into loom.node_state (unique_id, data_fingerprint, table_signature, run_id, updated_at) values (?, null, ?, null, now())',
+    [uniqueId, signature],
+  );
+}
+
 /** Whether a relation exists (for sources that read an existing warehouse table). */
 export async function relationExists(connection: Connection, relation: string): Promise<boolean> {
   const [schema, name] = splitRelation(relation);

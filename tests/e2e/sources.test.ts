@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,6 +64,37 @@ models:
     const results = readJson(join(dir, 'target/run_results.json'));
     expect(results.metadata.offline).toBe(true);
     expect(results.totals.cost_usd).toBe(0);
+  });
+
+  it('keeps a source snapshot while its file is unchanged; a changed file or --full-refresh reads it again', async () => {
+    dir = writeProject(tempDir(), {
+      'loom_project.yml': 'name: snapshots\n',
+      'data/a.csv': 'id,text\n1,one\n2,two\n3,three\n',
+      'models/m.yml': `sources:
+  - name: raw
+    tables:
+      - { name: a, path: data/a.csv }
+models:
+  - name: counted
+    kind: sql
+    sql: select count(*) as n from {{ source('raw', 'a') }}
+`,
+    });
+    const rowsOf = async () => (await query<{ n: number }>(dir, 'select count(*) as n from raw.a'))[0]!.n;
+    expect((await loom(['build'], dir)).code).toBe(0);
+    expect(await rowsOf()).toBe(3);
+    // A snapshot that is kept is not re-read: a row removed behind loom's back stays removed.
+    await query(dir, 'delete from raw.a where id = 2');
+    expect((await loom(['build'], dir)).code).toBe(0);
+    expect(await rowsOf()).toBe(2);
+    expect((await loom(['build', '--full-refresh'], dir)).code).toBe(0);
+    expect(await rowsOf()).toBe(3);
+
+    await query(dir, 'delete from raw.a where id = 2');
+    appendFileSync(join(dir, 'data/a.csv'), '4,four\n');
+    expect((await loom(['build'], dir)).code).toBe(0);
+    expect(await rowsOf()).toBe(4);
+    expect((await query<{ n: number }>(dir, 'select n from main.counted'))[0]!.n).toBe(4);
   });
 
   it('says clearly which data file is missing', async () => {
