@@ -19,7 +19,7 @@ const BATCH = 64;
 
 /**
  * The writer thread: writes the files it is sent (`[path, text, path, text, ...]` per message); on 'done' it
- * answers with the first failure (`{ message, code }`, or null) and exits. Inline CommonJS so the same code runs
+ * answers with the first failure (`{ message, code }`, or null) and waits to be terminated. Inline CommonJS so the same code runs
  * from dist/ and, under the tests, from the TypeScript sources.
  */
 const WRITER_THREAD = `
@@ -29,7 +29,6 @@ let failure = null;
 parentPort.on('message', (message) => {
   if (message === 'done') {
     parentPort.postMessage(failure);
-    parentPort.close();
     return;
   }
   if (failure) return;
@@ -50,6 +49,8 @@ export class TargetWriter {
   /** The first failure (a file where a folder should be, a read-only disk), reported by finish(). */
   private failure: unknown = null;
   private worker: Worker | null = null;
+  /** Settles when the writer thread exits, even if that happens before anyone waits for it. */
+  private workerExit: Promise<void> = Promise.resolve();
   private batch: string[] = [];
 
   constructor(
@@ -82,6 +83,8 @@ export class TargetWriter {
       // No execArgv: flags meant for the main script (--input-type=module, a test runner's loaders) would break it.
       this.worker = new Worker(WRITER_THREAD, { eval: true, execArgv: [] });
       this.worker.on('error', (e) => (this.failure ??= e));
+      const worker = this.worker;
+      this.workerExit = new Promise((resolve) => worker.once('exit', () => resolve()));
       // Until drain(), the thread must not keep the process alive (a compile that throws would never exit).
       this.worker.unref();
     }
@@ -100,11 +103,9 @@ export class TargetWriter {
     this.flush();
     this.worker = null;
     worker.ref();
-    const failure = await new Promise<{ message: string; code?: string } | null>((resolve) => {
-      worker.once('message', resolve);
-      worker.once('exit', () => resolve(null));
-      worker.postMessage('done');
-    });
+    const answer = new Promise<{ message: string; code?: string } | null>((resolve) => worker.once('message', resolve));
+    worker.postMessage('done');
+    const failure = await Promise.race([answer, this.workerExit.then(() => null)]);
     await worker.terminate();
     if (failure) this.failure ??= Object.assign(new Error(failure.message), { code: failure.code });
   }

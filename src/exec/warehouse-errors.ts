@@ -7,7 +7,7 @@ export function isOutOfMemory(error: unknown): boolean {
 
 /** What to do about it: the setting, its current value, and that nothing received is lost. */
 export function outOfMemoryAdvice(memoryLimit: string): string {
-  return `the warehouse needs more memory than warehouse_memory_limit allows (${memoryLimit}); raise it in loom_project.yml or the target (e.g. 1GB) and run again: answers already received are kept in .loom/journal and loaded by the next build`;
+  return `the warehouse needs more memory than warehouse_memory_limit allows (${memoryLimit}); raise it in loom_project.yml or the target (e.g. 1GB) and run again: answers already received are kept in the journal folder next to the warehouse file and loaded by the next build`;
 }
 
 /**

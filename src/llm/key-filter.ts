@@ -28,7 +28,7 @@ export class KeyFilter {
     return true;
   }
 
-  /** The h-th hash: the h-th run of 7 hex digits of the key (a key that is not hex maps to bit 0: always "maybe"). */
+  /** The h-th hash: the h-th run of 7 hex digits of the key (a key that is not hex maps to bit 0 for every hash). */
   private static index(key: string, h: number): number {
     const n = Number.parseInt(key.slice(h * DIGITS, (h + 1) * DIGITS), 16);
     return Number.isNaN(n) ? 0 : n & ((1 << BITS) - 1);

@@ -22,7 +22,7 @@ describe('explainWarehouseError', () => {
     const text = explainWarehouseError(OOM, node, manifest, '64MB');
     expect(text).toMatch(/^Out of Memory Error: failed to allocate data of size 32\.0 MiB \(41\.0 MiB\/61\.0 MiB used\): /);
     expect(text).toContain('warehouse_memory_limit allows (64MB)');
-    expect(text).toContain('.loom/journal');
+    expect(text).toContain('kept in the journal folder next to the warehouse file');
     expect(text).not.toContain('\n');
   });
 
