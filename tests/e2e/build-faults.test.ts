@@ -21,8 +21,7 @@ describe.each(['sdk', 'direct'] as const)('loom build under provider faults (tra
     await server.close();
   });
   beforeEach(() => {
-    server.resetStats();
-    server.setOptions({ faultRates: {}, failFirst: 0, failRequests: [], faultFor: undefined, responder: undefined, latencyMs: 0, modelFaults: {}, retryAfterMs: undefined, retryAfterSeconds: undefined });
+    server.reset();
     return () => removeDir(dir);
   });
 

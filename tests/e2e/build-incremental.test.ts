@@ -17,8 +17,7 @@ describe('loom build: incremental execution against an OpenAI-compatible server'
     await server.close();
   });
   beforeEach(() => {
-    server.resetStats();
-    server.setOptions({ faultRates: {}, failFirst: 0, failRequests: [], responder: undefined, latencyMs: 0 });
+    server.reset();
     dir = writeProject(tempDir(), basicProject({ rows: 20, downstream: true }));
     return () => removeDir(dir);
   });

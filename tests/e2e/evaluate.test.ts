@@ -57,8 +57,7 @@ describe('evaluation: gates, quarantine and retry against an OpenAI-compatible s
     await server.close();
   });
   beforeEach(() => {
-    server.resetStats();
-    server.setOptions({ responder: undefined, faultFor: undefined, modelFaults: {}, failRequests: [], failFirst: 0 });
+    server.reset();
     return () => removeDir(dir);
   });
 

@@ -104,6 +104,8 @@ export interface FakeOpenAI {
   stats(): FakeOpenAIStats;
   resetStats(): void;
   setOptions(partial: Partial<FakeOpenAIOptions>): void;
+  /** Back to the options it was started with, and fresh stats: what a test's beforeEach wants. */
+  reset(): void;
   close(): Promise<void>;
 }
 

@@ -412,6 +412,13 @@ export async function startFakeOpenAIServer(initialOptions) {
       }
       if ('failRequests' in partial) failRequests = new Set(options.failRequests ?? []);
     },
+    reset() {
+      options = { ...initialOptions };
+      faultRandom = seededRandom(options.seed ?? 1);
+      latencyRandom = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
+      failRequests = new Set(options.failRequests ?? []);
+      resetStats();
+    },
     close() {
       return new Promise((resolve) => {
         for (const res of hanging) res.socket?.destroy();

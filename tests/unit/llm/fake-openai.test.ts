@@ -96,6 +96,16 @@ describe('fake OpenAI server', () => {
     expect(a.filter((x) => x === 200).length).toBeGreaterThan(15);
   });
 
+  it('reset() restores the options it started with and clears the counters', async () => {
+    const s = await start({ failRequests: [2], failFault: 'unavailable' });
+    const status = async () => (await fetch(`${s.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'q' }] }) })).status;
+    s.setOptions({ modelFaults: { m: 'server_error' } });
+    expect(await status()).toBe(500);
+    s.reset();
+    expect(s.stats().byStatus).toEqual({});
+    expect([await status(), await status(), await status()]).toEqual([200, 503, 200]);
+  });
+
   it('refuses unknown fault names', async () => {
     await expect(startFakeOpenAI({ failFault: 'explode' as never })).rejects.toThrow(/Unknown fault "explode"/);
   });
