@@ -47,7 +47,8 @@ describe.each(['sdk', 'direct'] as const)('loom build under provider faults (tra
   });
 
   it('times out a request that never answers and retries it', async () => {
-    project({ target: { timeout_ms: 300 } });
+    // Long enough that a loaded CI machine never times out a request that does answer.
+    project({ target: { timeout_ms: 1000 } });
     server.setOptions({ failRequests: [3], failFault: 'hang' });
     const r = await loom(['build'], dir, env());
     expect(r.code).toBe(0);
@@ -57,7 +58,7 @@ describe.each(['sdk', 'direct'] as const)('loom build under provider faults (tra
   });
 
   it("uses a model's own llm.timeout_ms over the target's", async () => {
-    project({ target: { timeout_ms: 60000 }, modelExtra: '    llm: { model: gpt-4o-mini, timeout_ms: 250 }' });
+    project({ target: { timeout_ms: 60000 }, modelExtra: '    llm: { model: gpt-4o-mini, timeout_ms: 1000 }' });
     server.setOptions({ failRequests: [2], failFault: 'hang' });
     const started = Date.now();
     expect((await loom(['build'], dir, env())).code).toBe(0);
