@@ -3,6 +3,7 @@
 import { writeSync } from 'node:fs';
 
 const started = performance.now();
+const startedAt = Date.now();
 const peak = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0, rss: 0 };
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
@@ -10,7 +11,7 @@ const sampler = setInterval(() => {
 }, 50);
 sampler.unref();
 process.on('exit', (code) => {
-  const line = JSON.stringify({ code, seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, peakMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)])) });
+  const line = JSON.stringify({ code, startedAt, endedAt: Date.now(), seconds: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, peakMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)])) });
   try {
     writeSync(3, `${line}\n`);
   } catch {

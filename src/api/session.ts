@@ -70,7 +70,8 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const cache = warehouseCacheStore(warehouse.meta);
     const recorder = warehouseCallRecorder(warehouse.meta);
     const journalDir = join(warehousePath, '..', 'journal');
-    const journalRecovered = (await replayJournals(journalDir, cache, recorder)).entries;
+    const journalSink = warehouseJournalSink(warehouse.meta);
+    const journalRecovered = (await replayJournals(journalDir, cache, recorder, journalSink)).entries;
     await closeInterruptedRuns(warehouse.meta);
     const pricing = createPricing(config.pricing);
     const serviceFor = (provider: string): LoomLlmService => {
@@ -84,7 +85,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           recorder,
           pricing,
           journalDir,
-          journalSink: warehouseJournalSink(warehouse.meta),
+          journalSink,
           signal: controller.signal,
         });
         services.set(provider, service);

@@ -10,7 +10,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { CacheEntry, CacheStore, CallRecorder } from './service-types.js';
+import type { CacheEntry, CacheStore, CallRecorder, JournalSink } from './service-types.js';
 import type { CallRecord } from './types.js';
 
 export interface JournalLine {
@@ -95,10 +95,11 @@ export interface ReplayResult {
 const REPLAY_CHUNK = 1000;
 
 /**
- * Loads every leftover journal in `dir` into the stores, then deletes it. Stores must tolerate seeing an
- * entry or record twice (a crash between the store write and the delete): upsert by cache_key / call_id.
+ * Loads every leftover journal in `dir` into the stores, then deletes it. A crash can leave a file whose contents
+ * are already stored, wholly or in part: a segment the sink loaded (it remembers its name) is only deleted, and
+ * records the recorder already holds (by call_id) are not written again. A cache entry seen twice is harmless.
  */
-export async function replayJournals(dir: string, cache: CacheStore, recorder: CallRecorder): Promise<ReplayResult> {
+export async function replayJournals(dir: string, cache: CacheStore, recorder: CallRecorder, sink?: JournalSink): Promise<ReplayResult> {
   const result: ReplayResult = { files: 0, entries: 0, records: 0, skipped_lines: 0 };
   let names: string[];
   try {
@@ -107,8 +108,13 @@ export async function replayJournals(dir: string, cache: CacheStore, recorder: C
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return result;
     throw err;
   }
+  const loaded = sink ? await sink.loadedSegments(names) : new Set<string>();
   for (const name of names) {
     const file = path.join(dir, name);
+    if (loaded.has(name)) {
+      unlinkSync(file);
+      continue;
+    }
     const entries = new Map<string, CacheEntry>();
     const records = new Map<string, CallRecord>();
     for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -125,6 +131,7 @@ export async function replayJournals(dir: string, cache: CacheStore, recorder: C
     }
     const entryList = [...entries.values()];
     for (let i = 0; i < entryList.length; i += REPLAY_CHUNK) await cache.putMany(entryList.slice(i, i + REPLAY_CHUNK));
+    if (recorder.knownCallIds && records.size > 0) for (const id of await recorder.knownCallIds([...records.keys()])) records.delete(id);
     const recordList = [...records.values()];
     for (let i = 0; i < recordList.length; i += REPLAY_CHUNK) await recorder.recordMany(recordList.slice(i, i + REPLAY_CHUNK));
     unlinkSync(file);
@@ -132,5 +139,6 @@ export async function replayJournals(dir: string, cache: CacheStore, recorder: C
     result.entries += entryList.length;
     result.records += recordList.length;
   }
+  if (sink) await sink.forgetSegmentsExcept(readdirSync(dir).filter((n) => n.endsWith('.ndjson')));
   return result;
 }

@@ -31,12 +31,22 @@ export interface CacheStore {
  * database reads the files itself.
  */
 export interface JournalSink {
+  /** Loads the segments and notes their file names as loaded, all in one transaction. */
   ingest(paths: readonly string[]): Promise<void>;
+  /**
+   * Which of these segment file names were already loaded: a build killed after loading a segment but before
+   * deleting its file leaves it behind, and loading it again would count its calls twice.
+   */
+  loadedSegments(names: readonly string[]): Promise<Set<string>>;
+  /** Forgets every loaded segment name except `keep` (files still on disk). */
+  forgetSegmentsExcept(keep: readonly string[]): Promise<void>;
 }
 
 /** Where `llm_calls` rows go; implemented by the warehouse. */
 export interface CallRecorder {
   recordMany(records: readonly CallRecord[]): Promise<void>;
+  /** Which of these call ids are already recorded (used when replaying a journal, which may be half loaded). */
+  knownCallIds?(ids: readonly string[]): Promise<Set<string>>;
 }
 
 /** Who is asking, for accounting: every call is recorded against a run, a node, a row and a stage. */

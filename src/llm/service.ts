@@ -71,6 +71,8 @@ type Kind = 'completion' | 'embedding';
 
 /** Output tokens assumed for a budget/TPM estimate before any answer was seen and without max_tokens. */
 const DEFAULT_OUTPUT_TOKENS = 512;
+/** Requests hashed into cache keys between two yields to the event loop in prefetch(). */
+const PREFETCH_KEY_SLICE = 128;
 
 interface Network<R> {
   kind: Kind;
@@ -207,9 +209,11 @@ class Service implements LoomLlmService {
   async prefetch(requests: readonly CompletionRequest[], options: CompleteOptions = {}): Promise<void> {
     if (options.read_cache === false || requests.length === 0) return;
     const keys: string[] = [];
-    for (const request of requests) {
-      const keyer = memoCompletionKeyer(this.provider.name, request);
-      for (const model of modelList(request.params.model, options.fallback_models)) keys.push(keyer(model));
+    for (let i = 0; i < requests.length; i++) {
+      const keyer = memoCompletionKeyer(this.provider.name, requests[i]!);
+      for (const model of modelList(requests[i]!.params.model, options.fallback_models)) keys.push(keyer(model));
+      // Hashing a whole chunk's requests at once holds the event loop for tens of ms while answers wait to be read.
+      if (i % PREFETCH_KEY_SLICE === PREFETCH_KEY_SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await this.lookup.prefetch(keys);
   }

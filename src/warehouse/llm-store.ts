@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { quoteString } from '../compile/relations.js';
 import type { CacheEntry, CacheStore, CallRecorder, JournalSink } from '../llm/service-types.js';
 import type { CallRecord } from '../llm/types.js';
@@ -65,6 +66,14 @@ export async function* warehouseCacheKeys(connection: Connection): AsyncGenerato
 /** Every attempt, cache hit and refusal, appended to `loom.llm_calls`. */
 export function warehouseCallRecorder(connection: Connection): CallRecorder {
   return {
+    async knownCallIds(ids) {
+      const known = new Set<string>();
+      for (let i = 0; i < ids.length; i += 2000) {
+        const list = ids.slice(i, i + 2000).map(quoteString).join(',');
+        for (const r of await connection.all<{ call_id: string }>(`select call_id from loom.llm_calls where call_id in (${list})`)) known.add(r.call_id);
+      }
+      return known;
+    },
     async recordMany(records: readonly CallRecord[]) {
       await connection.append('loom', 'llm_calls', records, (a, r) => {
         a.appendVarchar(r.call_id);
@@ -132,7 +141,16 @@ export function warehouseJournalSink(connection: Connection): JournalSink {
                   r.error, r.started_at::timestamptz
            from (select unnest(records) as r from ${source} where records is not null)`,
         );
+        for (const p of paths) await tx.run('insert into loom.journal_segments values (?, now())', [basename(p)]);
       });
+    },
+    async loadedSegments(names) {
+      if (!names.length) return new Set();
+      const rows = await connection.all<{ segment: string }>(`select segment from loom.journal_segments where segment in (${names.map(quoteString).join(',')})`);
+      return new Set(rows.map((r) => r.segment));
+    },
+    async forgetSegmentsExcept(keep) {
+      await connection.run(keep.length ? `delete from loom.journal_segments where segment not in (${keep.map(quoteString).join(',')})` : 'delete from loom.journal_segments');
     },
   };
 }

@@ -52,6 +52,10 @@ export const MIGRATIONS: readonly string[] = [
     unique_id varchar primary key, data_fingerprint varchar, table_signature varchar, run_id varchar, updated_at timestamptz
   );
   `,
+  // Journal segments already loaded whose files a crash may have left behind (see JournalSink.loadedSegments).
+  `
+  create table loom.journal_segments (segment varchar, loaded_at timestamptz);
+  `,
 ];
 
 export async function migrate(connection: Connection): Promise<void> {

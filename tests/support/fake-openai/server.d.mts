@@ -93,6 +93,10 @@ export interface FakeOpenAIStats {
   maxInFlight: number;
   /** The most recent request bodies (chat and embeddings), oldest first. */
   bodies: any[];
+  /** Date.now() when the first chat or embeddings request arrived since the start or reset; null before. */
+  firstApiArrivalAt: number | null;
+  /** Date.now() when the last chat or embeddings reply was sent; null before any. */
+  lastApiReplyAt: number | null;
 }
 
 export interface FakeOpenAI {

@@ -78,6 +78,10 @@ export async function startFakeOpenAIServer(initialOptions) {
       inFlight: 0,
       maxInFlight: 0,
       bodies: [],
+      // Wall-clock ms (Date.now()) of the first API request's arrival and of the last API reply sent, so a
+      // benchmark can split a client's time into start-up, requests and shutdown.
+      firstApiArrivalAt: null,
+      lastApiReplyAt: null,
     };
     apiRequestNumber = 0;
   }
@@ -129,6 +133,7 @@ export async function startFakeOpenAIServer(initialOptions) {
     if (headers) Object.assign(h, headers);
     deliver(out, () => {
       stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+      if (out.api) stats.lastApiReplyAt = Date.now();
       out.res.writeHead(status, h);
       out.res.end(body);
     });
@@ -367,6 +372,8 @@ export async function startFakeOpenAIServer(initialOptions) {
       req.on('data', (chunk) => chunks.push(chunk));
       req.on('end', () => {
         out.arrived = performance.now();
+        stats.firstApiArrivalAt ??= Date.now();
+        out.api = true;
         const raw = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
         handleApi(req, out, kind, raw).catch((err) => {
           if (!res.headersSent) send({ res, deadline: 0 }, 500, errorBody(`fake server bug: ${err?.message ?? err}`, 'server_error', null));

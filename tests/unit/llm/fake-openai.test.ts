@@ -133,6 +133,21 @@ describe('fake OpenAI server', () => {
     expect(stats.byStatus).toEqual({ 200: 5 });
   });
 
+  it('stamps the first API arrival and the last API reply, for splitting a client\'s time', async () => {
+    const s = await start({ latencyMs: 20 });
+    expect(s.stats().firstApiArrivalAt).toBeNull();
+    await fetch(`${s.baseURL}/models`);
+    expect(s.stats().firstApiArrivalAt).toBeNull(); // listing models is not an API call that costs
+    const before = Date.now();
+    await client(s).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'q' }] });
+    await client(s).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'q' }] });
+    const { firstApiArrivalAt, lastApiReplyAt } = s.stats();
+    expect(firstApiArrivalAt).toBeGreaterThanOrEqual(before);
+    expect(lastApiReplyAt! - firstApiArrivalAt!).toBeGreaterThanOrEqual(35); // two calls of 20 ms in a row
+    s.reset();
+    expect(s.stats().lastApiReplyAt).toBeNull();
+  });
+
   it('waits the configured latency', async () => {
     const s = await start({ latencyMs: { min: 60, max: 70 } });
     const started = performance.now();

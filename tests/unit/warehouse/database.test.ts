@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Warehouse } from '../../../src/warehouse/warehouse.js';
+
+/** Counts event-loop turns: it only advances when nothing holds the main thread. */
+function turnCounter() {
+  let turns = 0;
+  let stopped = false;
+  const tick = () => {
+    turns++;
+    if (!stopped) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return {
+    get turns() {
+      return turns;
+    },
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
+describe('warehouse connections', () => {
+  let warehouse: Warehouse;
+  beforeEach(async () => {
+    warehouse = await Warehouse.open(':memory:');
+  });
+  afterEach(() => warehouse.close());
+
+  it('streams every row in order with its types, in slices that let the event loop run inside a 2,048-row chunk', async () => {
+    const counter = turnCounter();
+    const seen: { rows: number; turns: number }[] = [];
+    const ids: number[] = [];
+    const sql = `select i::bigint as id, 'row ' || i as label, i % 2 = 0 as even, case when i % 7 = 0 then null else i * 0.5 end as half
+                 from range(5000) t(i) order by i`;
+    for await (const rows of warehouse.reader.stream(sql)) {
+      seen.push({ rows: rows.length, turns: counter.turns });
+      for (const r of rows) ids.push(r.id as number);
+      if (ids.length === 7) expect(rows[7 - 1]).toEqual({ id: 6, label: 'row 6', even: true, half: 3 });
+    }
+    counter.stop();
+    expect(ids).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(seen.every((s) => s.rows <= 256)).toBe(true);
+    // Slices 1 and 2 both come from the first fetched chunk: only a yield between them lets a turn pass.
+    expect(seen[1]!.turns).toBeGreaterThan(seen[0]!.turns);
+    const nulls = await warehouse.reader.all<{ n: number }>(`select count(*) as n from range(5000) t(i) where i % 7 = 0`);
+    expect(nulls[0]!.n).toBe(715);
+  });
+
+  it('appends in slices, yielding between them, and keeps every value', async () => {
+    await warehouse.writer.run('create table t (k varchar, n double, ok boolean)');
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ k: `key-${i}`, n: i / 4, ok: i % 3 === 0 }));
+    const counter = turnCounter();
+    const turnsAt: number[] = [];
+    await warehouse.writer.append('main', 't', rows, (a, r) => {
+      turnsAt.push(counter.turns);
+      a.appendVarchar(r.k);
+      a.appendDouble(r.n);
+      a.appendBoolean(r.ok);
+    });
+    counter.stop();
+    expect(turnsAt[299]).toBeGreaterThan(turnsAt[0]!);
+    const back = await warehouse.writer.all<{ k: string; n: number; ok: boolean }>('select * from t order by n');
+    expect(back).toEqual(rows);
+  });
+
+  it('writes all of an append or none of it, though it flushes in slices', async () => {
+    await warehouse.writer.run('create table t (k varchar not null)');
+    const rows = Array.from({ length: 600 }, (_, i) => (i === 500 ? null : `key-${i}`));
+    await expect(warehouse.writer.append('main', 't', rows, (a, k) => (k === null ? a.appendNull() : a.appendVarchar(k)))).rejects.toThrow();
+    expect((await warehouse.writer.all<{ n: number }>('select count(*) as n from t'))[0]!.n).toBe(0);
+  });
+
+  it('appends inside a transaction, and a failure rolls every slice back', async () => {
+    await warehouse.writer.run('create table t (k varchar not null)');
+    const rows = Array.from({ length: 600 }, (_, i) => `key-${i}`);
+    await expect(
+      warehouse.writer.transaction(async (tx) => {
+        await tx.append('main', 't', rows, (a, k) => a.appendVarchar(k));
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect((await warehouse.writer.all<{ n: number }>('select count(*) as n from t'))[0]!.n).toBe(0);
+    await warehouse.writer.transaction((tx) => tx.append('main', 't', rows, (a, k) => a.appendVarchar(k)));
+    expect((await warehouse.writer.all<{ n: number }>('select count(*) as n from t'))[0]!.n).toBe(600);
+  });
+});
