@@ -8,7 +8,6 @@ const HEX = /^[0-9a-f]+$/;
 
 /** The LLM cache in `loom.llm_cache`: bulk lookups by primary key, inserts that ignore keys already present. */
 export function warehouseCacheStore(connection: Connection): CacheStore {
-  let staged = false;
   return {
     keys: () => warehouseCacheKeys(connection),
     async getMany(keys) {
@@ -37,11 +36,9 @@ export function warehouseCacheStore(connection: Connection): CacheStore {
     },
     async putMany(entries) {
       if (!entries.length) return;
-      if (!staged) {
-        await connection.run('create temp table if not exists cache_stage as select * from loom.llm_cache limit 0');
-        staged = true;
-      }
       await connection.transaction(async (tx) => {
+        // Per call, then dropped: a temp table's deleted rows keep their memory (see writeBatch).
+        await tx.run('create or replace temp table cache_stage as select * from loom.llm_cache limit 0');
         await tx.append('temp', 'cache_stage', entries, (a, e) => {
           a.appendVarchar(e.cache_key);
           a.appendVarchar(e.kind);
@@ -52,7 +49,7 @@ export function warehouseCacheStore(connection: Connection): CacheStore {
         });
         // No primary key (its index costs ~20 µs per insert): a rare duplicate, e.g. from a replayed journal, is harmless.
         await tx.run('insert into loom.llm_cache select distinct on (cache_key) * from cache_stage');
-        await tx.run('delete from cache_stage');
+        await tx.run('drop table temp.cache_stage');
       });
     },
   };
