@@ -13,8 +13,7 @@ export type Row = Record<string, unknown>;
  * long to load (~210 ms against ~110 ms). Loaded when this module is, not on first use: loaded later, in the
  * middle of a build's start, the 10,000-row bench build peaked at ~20 MB more V8 heap (measured, 7 runs each).
  */
-const duckdbModule = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDB;
-const duckdb = (): typeof DuckDB => duckdbModule;
+const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDB;
 
 /**
  * One DuckDB connection with a serial queue: DuckDB runs one statement at a time per connection, and callers on
@@ -97,7 +96,7 @@ export class Connection {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
         // In slices with a yield between them: converting 2,048 rows at once holds the main thread for ~20 ms.
-        const convert = duckdb().JsonDuckDBValueConverter;
+        const convert = duckdb.JsonDuckDBValueConverter;
         const vectors = names.map((_, c) => chunk.getColumnVector(c));
         const count = chunk.rowCount;
         for (let start = 0; start < count; start += CONVERT_SLICE) {
@@ -190,7 +189,7 @@ function numbersFor(types: readonly { toString(): string }[], names: readonly st
 }
 
 export function timestamp(date: Date = new Date()): DuckDBTimestampTZValue {
-  return new (duckdb().DuckDBTimestampTZValue)(BigInt(date.getTime()) * 1000n);
+  return new duckdb.DuckDBTimestampTZValue(BigInt(date.getTime()) * 1000n);
 }
 
 export function appendNullable(appender: DuckDBAppender, value: string | null | undefined): void {
@@ -207,7 +206,7 @@ export function appendNumber(appender: DuckDBAppender, value: number | null | un
 export async function openInstance(path: string, memoryLimit = '256MB'): Promise<DuckDBInstance> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   try {
-    return await duckdb().DuckDBInstance.create(path, { threads: String(availableParallelism()), memory_limit: memoryLimit });
+    return await duckdb.DuckDBInstance.create(path, { threads: String(availableParallelism()), memory_limit: memoryLimit });
   } catch (e) {
     const message = (e as Error).message ?? String(e);
     if (/lock/i.test(message)) {
