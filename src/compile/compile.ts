@@ -66,6 +66,7 @@ export function compileProject(
         const rendered = renderCompileTime(node.sql.text, node.sql.analysis, resolvers, env, node.original_file_path);
         // Rendered: the AST is not needed again, and thousands of them kept alive make every GC slower.
         node.sql.analysis.ast = null;
+        node.sql.analysis.segments = null;
         if ('error' in rendered) {
           const at = rendered.error.line ? node.sql.locate({ line: rendered.error.line, col: rendered.error.col ?? 1 }) : node.sql.locate({ line: 1, col: 1 });
           diagnostics.push(error('LOOM051', `cannot render the sql of \`${node.name}\`: ${rendered.error.message}`, at));

@@ -45,10 +45,28 @@ interface Parts {
 }
 
 function partsOf(input: FingerprintInput): Parts {
-  const { tags: _tags, meta: _meta, evaluate, ...config } = input.node.config;
-  // batch_size and budget_usd decide how rows are written and when sending stops, never what an answer is.
-  const { batch_size: _batch, budget_usd: _budget, ...dataConfig } = config;
-  return { config: json(config), dataConfig: json(dataConfig), evaluate: json(evaluate), location: json(input.node.location) };
+  const { config, dataConfig } = configJsons(input.node.config as unknown as Record<string, unknown>);
+  return { config, dataConfig, evaluate: json(input.node.config.evaluate), location: json(input.node.location) };
+}
+
+/** What is not config for checksums: tags and meta are docs, and the gates have their own checksum. */
+const NOT_CONFIG = new Set(['tags', 'meta', 'evaluate']);
+/** batch_size and budget_usd decide how rows are written and when sending stops, never what an answer is. */
+const NOT_DATA = new Set(['batch_size', 'budget_usd']);
+
+/** canonicalJson of the config and of its data part, in one pass over its keys (this runs for every node). */
+function configJsons(config: Record<string, unknown>): { config: string; dataConfig: string } {
+  let all = '';
+  let data = '';
+  for (const key of Object.keys(config).sort()) {
+    if (NOT_CONFIG.has(key)) continue;
+    const text = canonicalJson(config[key]) as string | undefined;
+    if (text === undefined) continue;
+    const entry = `${JSON.stringify(key)}:${text}`;
+    all += all ? `,${entry}` : entry;
+    if (!NOT_DATA.has(key)) data += data ? `,${entry}` : entry;
+  }
+  return { config: `{${all}}`, dataConfig: `{${data}}` };
 }
 
 const partsCache = new WeakMap<FingerprintInput, Parts>();

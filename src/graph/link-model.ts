@@ -133,8 +133,9 @@ function linkFrom(node: LinkedNode, model: RawModel, from: string, names: NameTa
     call ? locateInYamlString(origin.file, origin.path, from, { line: 1, col: 1 }, call.text) : origin.file.locate(origin.path);
   const root = analysis.ast;
   const only = root?.children?.length === 1 && root.children[0].typename === 'Output' ? root.children[0].children : undefined;
+  const justOneCall = analysis.segments ? analysis.segments.length === 1 : only?.length === 1 && only[0].typename === 'FunCall';
   const call = analysis.calls[0];
-  const single = analysis.calls.length === 1 && only?.length === 1 && only[0].typename === 'FunCall' && (call.fn === 'ref' || call.fn === 'source');
+  const single = analysis.calls.length === 1 && justOneCall && (call.fn === 'ref' || call.fn === 'source');
   if (analysis.syntaxError || !single) {
     return [error('LOOM071', `\`from\` of \`${model.name}\` must be one ref('model') or source('source', 'table'); got \`${from}\``, locate())];
   }

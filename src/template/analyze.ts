@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { scanSimpleTemplate, type SimpleSegment } from './simple.js';
 
 /** Functions whose calls create edges or dependencies, resolved before any row exists. */
 export const COMPILE_TIME_FUNCTIONS = ['ref', 'source', 'var', 'env_var', 'context'] as const;
@@ -33,6 +34,8 @@ export interface TemplateAnalysis {
   tags: boolean;
   /** The parsed AST when asked for (the renderer's fast path for sql); null otherwise, to keep memory small. */
   ast: NunjucksNode | null;
+  /** The template as text and simple `{{ }}` expressions, when it is only that (nunjucks did not parse it then). */
+  segments: SimpleSegment[] | null;
   syntaxError: TemplateSyntaxError | null;
 }
 
@@ -54,16 +57,26 @@ const FUNCTION_SET = new Set<string>(COMPILE_TIME_FUNCTIONS);
 const NO_TAGS = /\{[{%#]/;
 
 /**
- * Parses a template with nunjucks' own parser and lists the calls to ref/source/var/env_var/context and the
- * templates it includes. Nothing is rendered and nothing is read: this is pure.
+ * Lists the calls to ref/source/var/env_var/context in a template and the templates it includes: read by a
+ * scanner when the template is only text and simple `{{ }}` expressions, by nunjucks' own parser otherwise.
+ * Nothing is rendered and nothing is read: this is pure. `nunjucksOnly` skips the scanner (for the tests that
+ * compare the two).
  */
-export function analyzeTemplate(source: string, options: { keepAst?: boolean } = {}): TemplateAnalysis {
-  if (!NO_TAGS.test(source)) return { calls: [], includes: [], tags: false, ast: null, syntaxError: null };
+export function analyzeTemplate(source: string, options: { keepAst?: boolean; nunjucksOnly?: boolean } = {}): TemplateAnalysis {
+  if (!NO_TAGS.test(source)) return { calls: [], includes: [], tags: false, ast: null, segments: null, syntaxError: null };
+  const segments = options.nunjucksOnly ? null : scanSimpleTemplate(source);
+  if (segments) {
+    const calls: TemplateCall[] = [];
+    for (const s of segments) {
+      if (s.kind === 'call') calls.push({ fn: s.fn, args: s.args, literal: true, line: s.line, col: s.col, offset: s.offset, text: callText(s.fn, s.args) });
+    }
+    return { calls, includes: [], tags: true, ast: null, segments, syntaxError: null };
+  }
   let ast: NunjucksNode;
   try {
     ast = (nunjucks as unknown as { parser: { parse(src: string): NunjucksNode } }).parser.parse(source);
   } catch (e) {
-    return { calls: [], includes: [], tags: true, ast: null, syntaxError: syntaxErrorOf(e, source) };
+    return { calls: [], includes: [], tags: true, ast: null, segments: null, syntaxError: syntaxErrorOf(e, source) };
   }
   const lineStarts = lineStartOffsets(source);
   const calls: TemplateCall[] = [];
@@ -85,7 +98,7 @@ export function analyzeTemplate(source: string, options: { keepAst?: boolean } =
       if (t && t.typename === 'Literal' && typeof t.value === 'string') includes.push({ name: t.value, line: t.lineno + 1, col: t.colno + 1 });
     }
   });
-  return { calls, includes, tags: true, ast: options.keepAst ? ast : null, syntaxError: null };
+  return { calls, includes, tags: true, ast: options.keepAst ? ast : null, segments: null, syntaxError: null };
 }
 
 function walk(node: unknown, visit: (node: NunjucksNode) => void): void {

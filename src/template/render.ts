@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { analyzeTemplate, COMPILE_TIME_FUNCTIONS, type NunjucksNode, type TemplateAnalysis } from './analyze.js';
 import { printed, type TemplateResolvers } from './environment.js';
+import type { SimpleSegment } from './simple.js';
 
 const FUNCTIONS = new Set<string>(COMPILE_TIME_FUNCTIONS);
 
@@ -24,12 +25,23 @@ export function renderCompileTime(
 ): { output: string } | { error: RenderError } {
   if (!analysis.tags) return { output: text };
   try {
-    const simple = analysis.ast ? renderSimple(analysis.ast, resolvers) : undefined;
+    const simple = analysis.segments ? renderSegments(analysis.segments, resolvers) : analysis.ast ? renderSimple(analysis.ast, resolvers) : undefined;
     if (simple !== undefined) return { output: simple };
     return { output: new nunjucks.Template(text, env(), name, true).render({}) };
   } catch (e) {
     return { error: renderErrorOf(e) };
   }
+}
+
+/** Output of a scanned template; undefined when it has a variable (nunjucks decides what that prints). */
+function renderSegments(segments: readonly SimpleSegment[], resolvers: TemplateResolvers): string | undefined {
+  let out = '';
+  for (const s of segments) {
+    if (s.kind === 'text') out += s.text;
+    else if (s.kind === 'call') out += printed(call(resolvers, s.fn, s.args));
+    else return undefined;
+  }
+  return out;
 }
 
 /** Output of a template made only of text and literal-argument calls; undefined when it has anything else. */
@@ -97,6 +109,7 @@ interface LexToken {
  */
 export function compilePromptTemplate(text: string, resolvers: TemplateResolvers, analysis: TemplateAnalysis = analyzeTemplate(text)): string {
   if (!analysis.tags || analysis.calls.length === 0) return text;
+  if (analysis.segments) return compileSegments(text, analysis.segments, resolvers);
   const lexer = (nunjucks as unknown as { lexer: { lex(src: string): Lexer } }).lexer;
   const tokens = lexer.lex(text);
   const lineStarts = [0];
@@ -141,6 +154,21 @@ export function compilePromptTemplate(text: string, resolvers: TemplateResolvers
     trimNextStart = end.value.startsWith('-');
   }
   copy(text.length);
+  return out;
+}
+
+/** compilePromptTemplate for a scanned template: each call replaced by its value, as the lexer-driven path does. */
+function compileSegments(text: string, segments: readonly SimpleSegment[], resolvers: TemplateResolvers): string {
+  let out = '';
+  for (const s of segments) {
+    if (s.kind === 'text') out += s.text;
+    else if (s.kind === 'lookup') out += text.slice(s.start, s.end);
+    else {
+      const value = printed(call(resolvers, s.fn, s.args));
+      if (RAW_TAG.test(value)) out += text.slice(s.start, s.end);
+      else if (value.length) out += `{% raw %}${value}{% endraw %}`;
+    }
+  }
   return out;
 }
 

@@ -44,13 +44,22 @@ describe('analyzeTemplate: calls to compile-time functions, found by the nunjuck
 
   it('plain text is not parsed at all', () => {
     const a = analyzeTemplate('select 1 -- no tags } here {');
-    expect(a).toEqual({ calls: [], includes: [], tags: false, ast: null, syntaxError: null });
+    expect(a).toEqual({ calls: [], includes: [], tags: false, ast: null, segments: null, syntaxError: null });
   });
 
   it('keeps the AST only when asked (sql renders from it; prompts drop it to keep memory small)', () => {
-    expect(analyzeTemplate("{{ ref('a') }}").ast).toBeNull();
-    expect(analyzeTemplate("{{ ref('a') }}").tags).toBe(true);
-    expect(analyzeTemplate("{{ ref('a') }}", { keepAst: true }).ast?.typename).toBe('Root');
+    expect(analyzeTemplate("{{ ref('a') | upper }}").ast).toBeNull();
+    expect(analyzeTemplate("{{ ref('a') | upper }}").tags).toBe(true);
+    expect(analyzeTemplate("{{ ref('a') | upper }}", { keepAst: true }).ast?.typename).toBe('Root');
+  });
+
+  it('reads text plus simple {{ }} expressions without nunjucks, and leaves everything else to its parser', () => {
+    const simple = analyzeTemplate("select * from {{ ref('a') }} where x = '{{ row.x }}'", { keepAst: true });
+    expect(simple.ast).toBeNull();
+    expect(simple.segments?.map((s) => s.kind)).toEqual(['text', 'call', 'text', 'lookup', 'text']);
+    for (const t of ["{{ ref('a') | upper }}", "{{- ref('a') }}", "{% if x %}{{ ref('a') }}{% endif %}", "{{ ref('a\\'b') }}", '{{ ref(1) }}']) {
+      expect(analyzeTemplate(t).segments, t).toBeNull();
+    }
   });
 });
 
