@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject } from 'ajv';
 import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
 import type { NodeConfig } from '../compile/manifest-types.js';
 import type { LlmConfigInput } from '../config/types.js';
@@ -13,6 +14,7 @@ import { analyzeTemplate, type TemplateCall } from '../template/analyze.js';
 import { locateInYamlString } from '../template/locate.js';
 import { resolveCalls, type NameTables } from './link-calls.js';
 import { resolveLlmConfig } from './llm-config.js';
+import { jsonSchemaValidator } from '../schemas/registry.js';
 import type { JsonSchema } from '../llm/types.js';
 import type { LinkedNode, LinkedPrompt } from './types.js';
 
@@ -220,7 +222,7 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
   return out;
 }
 
-const metaValidator = new Ajv({ strict: false, validateSchema: true });
+let customMetaValidator: Ajv | undefined;
 
 const schemaProblems = new Map<string, string | null>();
 
@@ -236,8 +238,18 @@ function outputSchemaProblem(schema: JsonSchema): string | null {
 }
 
 function checkOutputSchema(schema: JsonSchema): string | null {
-  if (!metaValidator.validateSchema(schema)) {
-    const e = metaValidator.errors?.[0];
+  let errors: ErrorObject[] | null | undefined;
+  if (schema.$schema === undefined) {
+    const validate = jsonSchemaValidator();
+    if (!validate(schema)) errors = validate.errors;
+  } else {
+    // A schema naming its own meta-schema: ajv looks it up (and says so when it does not know it).
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    customMetaValidator ??= new AjvClass({ strict: false, validateSchema: true });
+    if (!customMetaValidator.validateSchema(schema)) errors = customMetaValidator.errors;
+  }
+  if (errors !== undefined) {
+    const e = errors?.[0];
     return `is not a valid JSON Schema: ${e?.instancePath || '(root)'} ${e?.message ?? ''}`.trim();
   }
   const type = schema.type;

@@ -4,12 +4,13 @@
  * times more per call). It throws the openai SDK's own error classes (direct-errors.ts), so errors are
  * classified exactly as on the SDK path.
  *
- * undici is imported when the first transport is built, not when this module loads: loading it costs
- * ~250 ms, which commands that never call an LLM skip.
+ * undici's Pool is loaded when the first transport is built, not when this module loads (undici-pool.ts), so
+ * commands that never call an LLM skip it.
  */
 import { EventEmitter } from 'node:events';
 import type { Dispatcher, Pool } from 'undici';
 import { type StoppedBy, statusError, toSdkTransportError } from './direct-errors.js';
+import { loadPool } from './undici-pool.js';
 
 export interface DirectTransportOptions {
   /** http://host:port/prefix[?query] (as OPENAI_BASE_URL); the query is kept on every request. */
@@ -31,15 +32,9 @@ export interface DirectCallOptions {
 /** Headers undici derives itself (or refuses): settings cannot override them. */
 const MANAGED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
 
-let undiciModule: Promise<typeof import('undici')> | null = null;
-function loadUndici(): Promise<typeof import('undici')> {
-  undiciModule ??= import('undici');
-  return undiciModule;
-}
-
-/** Starts loading undici (~100 ms of CPU) while a run is still waiting on the warehouse, not when the first row is ready. */
+/** Starts loading undici (~45 ms of CPU) while a run is still waiting on the warehouse, not when the first row is ready. */
 export function preloadDirectTransport(): void {
-  void loadUndici().catch(() => undefined);
+  void loadPool().catch(() => undefined);
 }
 
 export class DirectOpenAITransport {
@@ -72,7 +67,7 @@ export class DirectOpenAITransport {
       headers[lower] = value;
     }
     this.headers = headers;
-    void loadUndici().catch(() => undefined); // start loading now; post() reports a failure to load
+    void loadPool().catch(() => undefined); // start loading now; post() reports a failure to load
   }
 
   /** POSTs `body` as JSON to `<base>/<path>` and returns the parsed answer (text when it is not JSON). */
@@ -112,7 +107,7 @@ export class DirectOpenAITransport {
   }
 
   private async openPool(): Promise<Pool> {
-    const { Pool } = await loadUndici();
+    const Pool = await loadPool();
     this.pool ??= new Pool(this.origin, { connections: this.connections });
     return this.pool;
   }

@@ -67,3 +67,30 @@ export function validator(name: SchemaName): ValidateFunction {
   }
   return fn;
 }
+
+/** Options of the JSON Schema meta-validator, here and in scripts/build-validators.mjs. */
+const META_OPTIONS = { strict: false };
+const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
+let metaValidator: ValidateFunction | undefined;
+
+/**
+ * Checks that a value is a JSON Schema (draft-07, ajv's default): precompiled at build time for the ajv
+ * installed, compiled on first use otherwise.
+ */
+export function jsonSchemaValidator(): ValidateFunction {
+  if (!metaValidator) {
+    const require = createRequire(import.meta.url);
+    try {
+      const generated = require(new URL('json-schema.generated.cjs', SCHEMA_DIR).pathname) as { ajvVersion?: string; draft07?: ValidateFunction };
+      const installed = (require('ajv/package.json') as { version: string }).version;
+      if (generated.ajvVersion === installed && typeof generated.draft07 === 'function') metaValidator = generated.draft07;
+    } catch {
+      // Not generated (running from source without a build).
+    }
+    if (!metaValidator) {
+      const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+      metaValidator = new AjvClass(META_OPTIONS).getSchema(DRAFT_07)!;
+    }
+  }
+  return metaValidator;
+}
