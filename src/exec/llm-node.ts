@@ -21,6 +21,7 @@ import { prepareRow, processRow, type PreparedRow, type RowFailure } from './llm
 import { NodeFailure, tableSpec } from './llm-table-spec.js';
 import { meteredLlm } from './metered-llm.js';
 import { readAhead, startSmall } from './read-ahead.js';
+import { TaskWindow } from './task-window.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
 
 /** Largest number of finished rows held before they are written, whatever batch_size says. */
@@ -120,7 +121,7 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
       });
   };
 
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new TaskWindow(maxInFlight);
   const handle = async (prepared: PreparedRow | { failed: RowFailure }) => {
     const outcome = 'failed' in prepared ? prepared : await processRow(plan, prepared);
     done++;
@@ -171,13 +172,11 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
       if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
       for (const prepared of rows) {
         if (stopReason || failOnRow || writeError || ctx.signal.aborted) break outer;
-        const task = handle(prepared).finally(() => inFlight.delete(task));
-        inFlight.add(task);
-        if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+        await inFlight.add(handle(prepared));
         flush(false);
       }
     }
-    await Promise.all(inFlight);
+    await inFlight.drain();
   }
   const stoppedEarly = stopReason !== null || failOnRow !== null || writeError !== null || ctx.signal.aborted;
   if (!stoppedEarly && streamed !== pendingCount) {
