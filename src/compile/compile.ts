@@ -4,7 +4,7 @@ import type { LinkedNode, LinkedProject, LinkedPrompt } from '../graph/types.js'
 import { createTemplateEnvironment } from '../template/environment.js';
 import { compilePromptTemplate, renderCompileTime } from '../template/render.js';
 import { sha256 as hashText } from './hash.js';
-import { checksumsOf, fingerprintOf, overallChecksum, type FingerprintInput } from './fingerprint.js';
+import { checksumsOf, contextsDigest, fingerprintOf, overallChecksum, type FingerprintInput } from './fingerprint.js';
 import {
   MANIFEST_SCHEMA_VERSION,
   type GitInfo,
@@ -40,6 +40,8 @@ export function compileProject(
   let environment: nunjucks.Environment | undefined;
   const env = () => (environment ??= createTemplateEnvironment(config.projectDir, config.promptPaths, resolvers));
 
+  const contextChecksums = new Memo();
+  const contextSetChecksums = new Memo();
   const nodes: Record<string, ManifestNode> = {};
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
@@ -87,18 +89,21 @@ export function compileProject(
         base.compiled_code = readerSql(node.source.path, node.source.format, node.source.options);
       }
     }
+    const contexts = [...node.contexts].sort(([a], [b]) => (a < b ? -1 : 1));
     const contextTexts: [string, string][] = [];
-    for (const [name] of [...node.contexts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    base.contexts = contexts.map(([name, path]) => {
       try {
-        contextTexts.push([name, resolvers.contextText(name)]);
+        const text = resolvers.contextText(name);
+        contextTexts.push([name, text]);
+        return { name, path, checksum: contextChecksums.of(name, () => hashText(text)) };
       } catch (e) {
         diagnostics.push(error('LOOM044', `cannot read context \`${name}\` of \`${node.name}\`: ${(e as Error).message}`, node.origin.file.locate(node.origin.path)));
+        return { name, path, checksum: '' };
       }
-    }
-    base.contexts = [...node.contexts]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, path], i) => ({ name, path, checksum: contextTexts[i] ? hashText(contextTexts[i][1]) : '' }));
-    const input: FingerprintInput = { node: base, promptTexts, contextTexts };
+    });
+    // Thousands of models often share one large context file: hash it, and each set of them, once per compile.
+    const contextsKey = contextTexts.map(([name]) => name).join('\u0000');
+    const input: FingerprintInput = { node: base, promptTexts, contextTexts, contextsChecksum: contextSetChecksums.of(contextsKey, () => contextsDigest(contextTexts)) };
     const checksums = checksumsOf(input);
     const parents = parentMap[id].map((p) => nodes[p]?.fingerprint).filter((f): f is ManifestNode['fingerprint'] => !!f);
     nodes[id] = {
@@ -181,4 +186,17 @@ function compiledPathOf(node: LinkedNode, targetPath: string): string | null {
   if (node.kind === 'llm') return `${base}${node.name}.prompt.njk`;
   if (node.kind === 'source') return `${base}${node.fqn.slice(1).join('.')}.sql`;
   return null;
+}
+
+/** Values computed once per key (within one compile, where files do not change). */
+class Memo {
+  private readonly values = new Map<string, string>();
+  of(key: string, compute: () => string): string {
+    let value = this.values.get(key);
+    if (value === undefined) {
+      value = compute();
+      this.values.set(key, value);
+    }
+    return value;
+  }
 }

@@ -8,6 +8,8 @@ export interface FingerprintInput {
   promptTexts: string[];
   /** Content of each context file, sorted by name. */
   contextTexts: [string, string][];
+  /** contextsDigest(contextTexts), when the caller already has it. */
+  contextsChecksum?: string;
 }
 
 const memo = new Map<string, string>();
@@ -81,6 +83,11 @@ function parts(input: FingerprintInput): Parts {
 
 const EMPTY = digest();
 
+/** The `contexts` checksum: every context file's name and content, in name order. */
+export function contextsDigest(contextTexts: readonly [string, string][]): string {
+  return contextTexts.length ? digest(...contextTexts.flat()) : EMPTY;
+}
+
 export function checksumsOf(input: FingerprintInput): NodeChecksums {
   const n = input.node;
   const p = parts(input);
@@ -88,7 +95,7 @@ export function checksumsOf(input: FingerprintInput): NodeChecksums {
     body: digest(n.kind, n.raw_code, p.location, n.kind === 'llm' ? String(n.config.from ?? '') : ''),
     config: digestOne(p.config),
     prompt: input.promptTexts.length ? digest(...input.promptTexts) : EMPTY,
-    contexts: input.contextTexts.length ? digest(...input.contextTexts.flat()) : EMPTY,
+    contexts: input.contextsChecksum ?? contextsDigest(input.contextTexts),
     output: digestOne(json(n.output_schema)),
     evaluate: digestOne(p.evaluate),
     docs: digest(n.description, json(n.columns), json(n.tags), json(n.meta)),
