@@ -243,10 +243,13 @@ function checkOutputSchema(schema: JsonSchema): string | null {
     const validate = jsonSchemaValidator();
     if (!validate(schema)) errors = validate.errors;
   } else {
-    // A schema naming its own meta-schema: ajv looks it up (and says so when it does not know it).
-    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    customMetaValidator ??= new AjvClass({ strict: false, validateSchema: true });
-    if (!customMetaValidator.validateSchema(schema)) errors = customMetaValidator.errors;
+    // A schema naming its own meta-schema: ajv knows draft-07 (and draft-06/04 by their ids) and throws on others.
+    customMetaValidator ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({ strict: false, validateSchema: true });
+    try {
+      if (!customMetaValidator.validateSchema(schema)) errors = customMetaValidator.errors;
+    } catch {
+      return `names \`$schema: ${String(schema.$schema)}\`, a JSON Schema version Loom does not check against; use draft-07 (\`http://json-schema.org/draft-07/schema#\`) or leave \`$schema\` out`;
+    }
   }
   if (errors !== undefined) {
     const e = errors?.[0];

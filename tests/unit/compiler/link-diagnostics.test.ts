@@ -52,6 +52,17 @@ describe('linking models', () => {
     ]);
   });
 
+  it('LOOM072: an output schema naming a meta-schema Loom does not know is a user error, not a crash', async () => {
+    const found = await diagnose({
+      'models/m.yml': `${SOURCE}models:\n  - name: a\n    kind: llm\n    from: source('s', 't')\n    prompt: p\n    output: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: object }\n  - name: b\n    kind: llm\n    from: source('s', 't')\n    prompt: p\n    output: { $schema: 'http://json-schema.org/draft-07/schema#', type: object, required: 3 }\n`,
+      'prompts/p.njk': '{{ row.x }}\n',
+    });
+    expect(found).toEqual([
+      'models/m.yml:9:13: error LOOM072: the output schema of `a` names `$schema: https://json-schema.org/draft/2020-12/schema`, a JSON Schema version Loom does not check against; use draft-07 (`http://json-schema.org/draft-07/schema#`) or leave `$schema` out',
+      'models/m.yml:14:13: error LOOM072: the output schema of `b` is not a valid JSON Schema: /required must be array',
+    ]);
+  });
+
   it('LOOM053 and LOOM052: refs must be literal and well-formed', async () => {
     const found = await diagnose({
       'models/m.yml': `${SOURCE}models:\n  - name: a\n    kind: sql\n    sql: "select * from {{ ref(name) }}"\n  - name: b\n    kind: sql\n    sql: "select * from {{ ref('a', 'v2') }} join {{ source('s') }}"\n`,
