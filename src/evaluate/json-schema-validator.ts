@@ -1,16 +1,18 @@
 /** Compiling the JSON Schemas users give the `json_schema` evaluator, once per distinct schema. */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { stableJson } from './text.js';
-
-const addFormats = addFormatsModule.default;
 
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+/** ajv and ajv-formats load on first use (~80 ms): a project without a json_schema evaluator never needs them here. */
 function instance(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false });
+    const require = createRequire(import.meta.url);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    const addFormats = (require('ajv-formats') as { default: (a: Ajv) => void }).default;
+    ajv = new AjvClass({ allErrors: true, strict: false });
     addFormats(ajv);
   }
   return ajv;
