@@ -1,15 +1,25 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../llm/types.js';
 
 export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
+let ajv: Ajv | undefined;
+
+/** ajv and ajv-formats load with the first answer to check (~80 ms): a build with nothing to send never needs them. */
+function instance(): Ajv {
+  if (!ajv) {
+    const require = createRequire(import.meta.url);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass({ allErrors: true, strict: false });
+    (require('ajv-formats') as { default: (a: Ajv) => void }).default(ajv);
+  }
+  return ajv;
+}
 
 /** Compiles an output schema once per node. */
 export function outputValidator(schema: JsonSchema | null): ValidateFunction | null {
-  return schema ? ajv.compile(schema) : null;
+  return schema ? instance().compile(schema) : null;
 }
 
 /**

@@ -3,7 +3,8 @@
  * answer as JSON and check it against the judge's list schema. The score is always computed by the caller
  * from the lists; anything else in the answer (a self-reported "score") is dropped.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../../llm/types.js';
 import { describeCallError, evaluatorCallContext, evaluatorCallOptions, isFatalLlmError } from '../llm-calls.js';
 import { failed } from '../result.js';
@@ -22,13 +23,15 @@ export type JudgeAnswer =
   | { ok: true; value: Record<string, unknown>; cost_usd: number | null; cached: boolean; model: string }
   | { ok: false; kind: 'malformed' | 'call_failed'; detail: string; cost_usd: number | null; model: string | null };
 
-// Extra properties are removed rather than rejected: a model that adds `"score": 1` has still answered.
-const answerAjv = new Ajv({ allErrors: false, strict: false, removeAdditional: 'all' });
+let answerAjv: Ajv | undefined;
 const validators = new WeakMap<JsonSchema, ValidateFunction>();
 
 function validatorFor(schema: JsonSchema): ValidateFunction {
   let validate = validators.get(schema);
   if (!validate) {
+    // Loaded with the first judge answer. Extra properties are removed rather than rejected: a model that adds
+    // `"score": 1` has still answered.
+    answerAjv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({ allErrors: false, strict: false, removeAdditional: 'all' });
     validate = answerAjv.compile(schema);
     validators.set(schema, validate);
   }
