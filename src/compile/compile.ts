@@ -1,4 +1,4 @@
-import type nunjucks from 'nunjucks';
+import type { Environment } from 'nunjucks';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LinkedNode, LinkedProject, LinkedPrompt } from '../graph/types.js';
 import { createTemplateEnvironment } from '../template/environment.js';
@@ -37,7 +37,7 @@ export function compileProject(
   const config = linked.config;
   const diagnostics: Diagnostic[] = [];
   const resolvers = projectResolvers(linked, ctx.env);
-  let environment: nunjucks.Environment | undefined;
+  let environment: Environment | undefined;
   const env = () => (environment ??= createTemplateEnvironment(config.projectDir, config.promptPaths, resolvers));
 
   const contextChecksums = new Memo();

@@ -1,10 +1,10 @@
-import nunjucks from 'nunjucks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, ManifestNode } from '../compile/manifest-types.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ChatMessage } from '../llm/types.js';
 import { createTemplateEnvironment, TemplateLookupError, type TemplateResolvers } from '../template/environment.js';
+import { nunjucks } from '../template/nunjucks.js';
 
 /** Build-time resolvers, from the manifest: the same answers compile gave, for whatever the compiled prompt still calls. */
 export function manifestResolvers(manifest: Manifest, config: ResolvedConfig, env: Readonly<Record<string, string | undefined>>): TemplateResolvers {
@@ -56,8 +56,9 @@ export interface PromptRenderer {
 export function promptRenderer(node: ManifestNode, manifest: Manifest, config: ResolvedConfig, env: Readonly<Record<string, string | undefined>>): PromptRenderer {
   const environment = createTemplateEnvironment(config.projectDir, config.promptPaths, manifestResolvers(manifest, config, env));
   const prompt = node.prompt!;
-  const user = new nunjucks.Template(prompt.compiled, environment, prompt.path, true);
-  const system = prompt.system ? new nunjucks.Template(prompt.system.compiled, environment, prompt.system.path, true) : null;
+  const Template = nunjucks().Template;
+  const user = new Template(prompt.compiled, environment, prompt.path, true);
+  const system = prompt.system ? new Template(prompt.system.compiled, environment, prompt.system.path, true) : null;
   return {
     messages(row) {
       const context = { row };

@@ -1,4 +1,4 @@
-import nunjucks from 'nunjucks';
+import { nunjucks } from './nunjucks.js';
 import { scanSimpleTemplate, type SimpleSegment } from './simple.js';
 
 /** Functions whose calls create edges or dependencies, resolved before any row exists. */
@@ -74,7 +74,7 @@ export function analyzeTemplate(source: string, options: { keepAst?: boolean; nu
   }
   let ast: NunjucksNode;
   try {
-    ast = (nunjucks as unknown as { parser: { parse(src: string): NunjucksNode } }).parser.parse(source);
+    ast = (nunjucks() as unknown as { parser: { parse(src: string): NunjucksNode } }).parser.parse(source);
   } catch (e) {
     return { calls: [], includes: [], tags: true, ast: null, segments: null, syntaxError: syntaxErrorOf(e, source) };
   }

@@ -1,5 +1,6 @@
-import nunjucks from 'nunjucks';
+import type { Environment } from 'nunjucks';
 import { join } from 'node:path';
+import { nunjucks } from './nunjucks.js';
 
 /** The values compile-time functions resolve to. Built by compile (from the linked project) and by build. */
 export interface TemplateResolvers {
@@ -22,12 +23,12 @@ export class TemplateLookupError extends Error {
  * A nunjucks environment for prompt and sql templates: no HTML autoescaping (prompts are not HTML), templates
  * loaded from the project's prompt folders, and ref/source/var/env_var/context as globals.
  */
-export function createTemplateEnvironment(projectDir: string, promptPaths: readonly string[], resolvers: TemplateResolvers): nunjucks.Environment {
-  const loader = new nunjucks.FileSystemLoader(
+export function createTemplateEnvironment(projectDir: string, promptPaths: readonly string[], resolvers: TemplateResolvers): Environment {
+  const loader = new (nunjucks().FileSystemLoader)(
     promptPaths.map((p) => join(projectDir, p)),
     { noCache: true },
   );
-  const env = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
+  const env = new (nunjucks().Environment)(loader, { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
   env.addGlobal('ref', (name: string) => resolvers.ref(name));
   env.addGlobal('source', (s: string, t: string) => resolvers.source(s, t));
   env.addGlobal('var', (name: string, fallback?: unknown) => resolvers.var(name, fallback));

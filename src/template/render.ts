@@ -1,6 +1,7 @@
-import nunjucks from 'nunjucks';
+import type { Environment } from 'nunjucks';
 import { analyzeTemplate, COMPILE_TIME_FUNCTIONS, type NunjucksNode, type TemplateAnalysis } from './analyze.js';
 import { printed, type TemplateResolvers } from './environment.js';
+import { nunjucks } from './nunjucks.js';
 import type { SimpleSegment } from './simple.js';
 
 const FUNCTIONS = new Set<string>(COMPILE_TIME_FUNCTIONS);
@@ -20,14 +21,14 @@ export function renderCompileTime(
   text: string,
   analysis: TemplateAnalysis,
   resolvers: TemplateResolvers,
-  env: () => nunjucks.Environment,
+  env: () => Environment,
   name: string,
 ): { output: string } | { error: RenderError } {
   if (!analysis.tags) return { output: text };
   try {
     const simple = analysis.segments ? renderSegments(analysis.segments, resolvers) : analysis.ast ? renderSimple(analysis.ast, resolvers) : undefined;
     if (simple !== undefined) return { output: simple };
-    return { output: new nunjucks.Template(text, env(), name, true).render({}) };
+    return { output: new (nunjucks().Template)(text, env(), name, true).render({}) };
   } catch (e) {
     return { error: renderErrorOf(e) };
   }
@@ -110,7 +111,7 @@ interface LexToken {
 export function compilePromptTemplate(text: string, resolvers: TemplateResolvers, analysis: TemplateAnalysis = analyzeTemplate(text)): string {
   if (!analysis.tags || analysis.calls.length === 0) return text;
   if (analysis.segments) return compileSegments(text, analysis.segments, resolvers);
-  const lexer = (nunjucks as unknown as { lexer: { lex(src: string): Lexer } }).lexer;
+  const lexer = (nunjucks() as unknown as { lexer: { lex(src: string): Lexer } }).lexer;
   const tokens = lexer.lex(text);
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
