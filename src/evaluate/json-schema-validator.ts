@@ -1,20 +1,13 @@
 /** Compiling the JSON Schemas users give the `json_schema` evaluator, once per distinct schema. */
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../schemas/ajv.js';
 import { stableJson } from './text.js';
 
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
-/** ajv and ajv-formats load on first use (~80 ms): a project without a json_schema evaluator never needs them here. */
 function instance(): Ajv {
-  if (!ajv) {
-    const require = createRequire(import.meta.url);
-    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-    const addFormats = (require('ajv-formats') as { default: (a: Ajv) => void }).default;
-    ajv = new AjvClass({ allErrors: true, strict: false });
-    addFormats(ajv);
-  }
+  ajv ??= newAjv({ allErrors: true, strict: false }, true);
   return ajv;
 }
 

@@ -1,25 +1,16 @@
-import { createRequire } from 'node:module';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../llm/types.js';
+import { newAjv } from '../schemas/ajv.js';
 
 export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
 let ajv: Ajv | undefined;
 
-/** ajv and ajv-formats load with the first answer to check (~80 ms): a build with nothing to send never needs them. */
-function instance(): Ajv {
-  if (!ajv) {
-    const require = createRequire(import.meta.url);
-    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-    ajv = new AjvClass({ allErrors: true, strict: false });
-    (require('ajv-formats') as { default: (a: Ajv) => void }).default(ajv);
-  }
-  return ajv;
-}
-
-/** Compiles an output schema once per node. */
+/** Compiles an output schema once per node (ajv loads with the first: a build with nothing to send never needs it). */
 export function outputValidator(schema: JsonSchema | null): ValidateFunction | null {
-  return schema ? instance().compile(schema) : null;
+  if (!schema) return null;
+  ajv ??= newAjv({ allErrors: true, strict: false }, true);
+  return ajv.compile(schema);
 }
 
 /**

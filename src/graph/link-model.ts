@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject } from 'ajv';
 import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
 import type { NodeConfig } from '../compile/manifest-types.js';
@@ -14,6 +13,7 @@ import { analyzeTemplate, type TemplateCall } from '../template/analyze.js';
 import { locateInYamlString } from '../template/locate.js';
 import { resolveCalls, type NameTables } from './link-calls.js';
 import { resolveLlmConfig } from './llm-config.js';
+import { newAjv } from '../schemas/ajv.js';
 import { jsonSchemaValidator } from '../schemas/registry.js';
 import type { JsonSchema } from '../llm/types.js';
 import type { LinkedNode, LinkedPrompt } from './types.js';
@@ -244,7 +244,7 @@ function checkOutputSchema(schema: JsonSchema): string | null {
     if (!validate(schema)) errors = validate.errors;
   } else {
     // A schema naming its own meta-schema: ajv knows draft-07 (and draft-06/04 by their ids) and throws on others.
-    customMetaValidator ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({ strict: false, validateSchema: true });
+    customMetaValidator ??= newAjv({ strict: false, validateSchema: true });
     try {
       if (!customMetaValidator.validateSchema(schema)) errors = customMetaValidator.errors;
     } catch {

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { newAjv } from './ajv.js';
 
 /** The JSON Schemas shipped in the package's schemas/ folder (also published for editors). */
 export type SchemaName = 'loom_project' | 'models' | 'pipeline' | 'evaluate' | 'llm-config' | 'manifest' | 'run_results';
 
 const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+const require = createRequire(import.meta.url);
 const BASE = 'https://loom.dev/schemas/';
 const ALL: SchemaName[] = ['llm-config', 'evaluate', 'loom_project', 'models', 'pipeline', 'manifest', 'run_results'];
 
@@ -23,13 +25,9 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 
 function instance(): Ajv {
   if (!ajv) {
-    // Loaded only when a schema was not precompiled at build time (artifacts, or running from source).
-    const require = createRequire(import.meta.url);
-    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-    const addFormats = (require('ajv-formats') as { default: (a: Ajv, formats: string[]) => void }).default;
-    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-    // The artifact schemas use `format: date-time`; without the format ajv would warn on stderr when compiling them.
-    addFormats(ajv, ['date-time']);
+    // Loaded only when a schema was not precompiled at build time (artifacts, or running from source). The
+    // artifact schemas use `format: date-time`; without the format ajv would warn on stderr when compiling them.
+    ajv = newAjv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true }, ['date-time']);
     // Schemas are added under their file names so their relative $refs resolve here exactly as they do in an editor.
     for (const name of ALL) ajv.addSchema(loadSchema(name), `${BASE}${name}.schema.json`);
   }
@@ -46,7 +44,7 @@ function precompiledValidators(): Record<string, ValidateFunction> | null {
   if (precompiled === undefined) {
     precompiled = null;
     try {
-      const generated = createRequire(import.meta.url)(new URL('validators.generated.cjs', SCHEMA_DIR).pathname) as Record<string, unknown>;
+      const generated = require(new URL('validators.generated.cjs', SCHEMA_DIR).pathname) as Record<string, unknown>;
       const hash = createHash('sha256');
       for (const name of PRECOMPILED_FROM) hash.update(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR)));
       if (generated.schemasHash === hash.digest('hex')) precompiled = generated as Record<string, ValidateFunction>;
@@ -79,7 +77,6 @@ let metaValidator: ValidateFunction | undefined;
  */
 export function jsonSchemaValidator(): ValidateFunction {
   if (!metaValidator) {
-    const require = createRequire(import.meta.url);
     try {
       const generated = require(new URL('json-schema.generated.cjs', SCHEMA_DIR).pathname) as { ajvVersion?: string; draft07?: ValidateFunction };
       const installed = (require('ajv/package.json') as { version: string }).version;
@@ -87,10 +84,7 @@ export function jsonSchemaValidator(): ValidateFunction {
     } catch {
       // Not generated (running from source without a build).
     }
-    if (!metaValidator) {
-      const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-      metaValidator = new AjvClass(META_OPTIONS).getSchema(DRAFT_07)!;
-    }
+    metaValidator ??= newAjv(META_OPTIONS).getSchema(DRAFT_07)!;
   }
   return metaValidator;
 }

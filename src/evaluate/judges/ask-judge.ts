@@ -3,8 +3,8 @@
  * answer as JSON and check it against the judge's list schema. The score is always computed by the caller
  * from the lists; anything else in the answer (a self-reported "score") is dropped.
  */
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../../schemas/ajv.js';
 import type { JsonSchema } from '../../llm/types.js';
 import { describeCallError, evaluatorCallContext, evaluatorCallOptions, isFatalLlmError } from '../llm-calls.js';
 import { failed } from '../result.js';
@@ -31,7 +31,7 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
   if (!validate) {
     // Loaded with the first judge answer. Extra properties are removed rather than rejected: a model that adds
     // `"score": 1` has still answered.
-    answerAjv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({ allErrors: false, strict: false, removeAdditional: 'all' });
+    answerAjv ??= newAjv({ allErrors: false, strict: false, removeAdditional: 'all' });
     validate = answerAjv.compile(schema);
     validators.set(schema, validate);
   }
