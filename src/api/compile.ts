@@ -23,6 +23,11 @@ export interface CompileOptions extends ConfigOverrides {
   env?: Readonly<Record<string, string | undefined>>;
   /** Ignore target/partial_parse.json and compile everything (also LOOM_NO_PARTIAL_PARSE=1). */
   fullParse?: boolean;
+  /**
+   * false: the caller reads only counts and diagnostics (`loom compile`), so compiled nodes are written as they are
+   * made and not kept; `manifest` is then read back from target/manifest.json if asked for. Default true.
+   */
+  keepManifest?: boolean;
 }
 
 export interface CompileOutcome {
@@ -119,25 +124,29 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
 
   const meta = await metadata();
   const writer = options.write !== false ? new TargetWriter(projectDir, config.targetPath) : null;
-  const { manifest, diagnostics: compileDiagnostics } = compileProject(
+  const selecting = !!(options.select?.length || options.exclude?.length || options.state);
+  const keep = options.keepManifest !== false || !writer || selecting;
+  const compiled = compileProject(
     linked,
     { env, git: meta.git, invocationId: meta.invocation_id, generatedAt: meta.generated_at, loomVersion: meta.loom_version },
-    writer ? (node) => writer.node(node) : undefined,
+    writer ?? undefined,
+    keep,
   );
+  const { counts } = compiled;
   lap('compile');
-  diagnostics.push(...compileDiagnostics);
+  diagnostics.push(...compiled.diagnostics);
   if (hasErrors(diagnostics)) {
     await writer?.abandon();
     return fail(diagnostics, config, linked);
   }
 
-  const selected = select(manifest, options, linked.graph, diagnostics);
+  // Without selectors the selection is every enabled node: worked out only if someone asks.
+  let selected = selecting ? select(compiled.manifest, options, linked.graph, diagnostics) : undefined;
   lap('select');
-  const counts = countKinds(manifest);
 
   if (writer) {
     try {
-      const { metadataEnd, size } = await writer.finish(manifest);
+      const { metadataEnd, size } = await writer.finish({ parent_map: compiled.manifest.parent_map, child_map: compiled.manifest.child_map });
       const names = envVarNames(linked);
       if (partialParse && names) {
         writePartialParse(projectDir, config.targetPath, {
@@ -153,11 +162,32 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
     } catch (e) {
       // A file where target/ should be, a read-only folder: the user's to fix, so no stack trace.
       if (!(e as NodeJS.ErrnoException).code) throw e;
-      return fail([...diagnostics, error('LOOM004', `cannot write ${config.targetPath}/: ${(e as Error).message}`)], config, linked);
+      return fail([...diagnostics, error('LOOM004', `cannot write ${config.targetPath}/: ${writeProblem(projectDir, config.targetPath, e as Error)}`)], config, linked);
     }
     lap('write');
   }
-  return { ok: true, config, manifest, linked, selected, counts, reused: false, diagnostics: sortDiagnostics(diagnostics), readSource, timings };
+  const manifestPath = join(projectDir, config.targetPath, 'manifest.json');
+  let manifest: Manifest | undefined = keep ? compiled.manifest : undefined;
+  const readManifest = () => (manifest ??= JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest);
+  return {
+    ok: true,
+    config,
+    get manifest() {
+      return readManifest();
+    },
+    linked,
+    get selected() {
+      return (selected ??= select(readManifest(), options, linked.graph, []));
+    },
+    set selected(value: string[]) {
+      selected = value;
+    },
+    counts,
+    reused: false,
+    diagnostics: sortDiagnostics(diagnostics),
+    readSource,
+    timings,
+  };
 }
 
 /**
@@ -222,12 +252,6 @@ function select(manifest: Manifest, options: CompileOptions, graph: LinkedProjec
   return selection.selected;
 }
 
-function countKinds(manifest: Manifest): Record<NodeKind, number> {
-  const counts = { ...NO_COUNTS };
-  for (const node of Object.values(manifest.nodes)) counts[node.kind]++;
-  return counts;
-}
-
 interface SourceReader {
   (file: string): string | undefined;
   remember(file: string, text: string): void;
@@ -247,4 +271,14 @@ function sourceReader(projectDir: string): SourceReader {
   }) as SourceReader;
   read.remember = (file, text) => cache.set(file, text);
   return read;
+}
+
+/** Why target/ could not be written, in the user's terms when it is a file where the folder should be. */
+function writeProblem(projectDir: string, targetPath: string, e: Error): string {
+  try {
+    if (!statSync(join(projectDir, targetPath)).isDirectory()) return `${targetPath} is a file, not a folder: move or delete it`;
+  } catch {
+    // Not there at all: the system's message says why.
+  }
+  return e.message;
 }

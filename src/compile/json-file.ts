@@ -1,19 +1,21 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
-/** Characters collected before they are encoded and written. */
-const CHUNK = 1 << 18;
+/** Bytes gathered before they go to the file. */
+const BUFFER_BYTES = 1 << 20;
 
 /**
  * Writes a JSON document to a file piece by piece through one reused buffer, so a large manifest never exists as
  * one string or one buffer (on a 10,000-model project those were 22 MB each, and fresh memory is slow to touch).
+ * Each piece is encoded straight into the buffer: no string is concatenated or measured twice.
  * Writes to `<path>.tmp` and renames it over `path` on commit(), so a reader never sees half a file.
  */
 export class JsonFileWriter {
   private readonly fd: number;
   private readonly temp: string;
-  private pending = '';
-  private readonly buffer = Buffer.allocUnsafe(CHUNK * 3);
-  /** Bytes written so far (not counting what is still pending). */
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  /** Bytes in the buffer, not yet written. */
+  private used = 0;
+  /** Bytes written to the file so far. */
   private written = 0;
 
   constructor(private readonly path: string) {
@@ -23,12 +25,19 @@ export class JsonFileWriter {
 
   /** Bytes of everything given so far. */
   get bytes(): number {
-    return this.written + Buffer.byteLength(this.pending);
+    return this.written + this.used;
   }
 
   write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= CHUNK) this.flush();
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.used + text.length * 3 > BUFFER_BYTES) {
+      this.flush();
+      if (text.length * 3 > BUFFER_BYTES) {
+        this.written += writeAll(this.fd, Buffer.from(text));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used);
   }
 
   /** Writes `value` as JSON.stringify would, with each entry of a large object stringified on its own. */
@@ -42,7 +51,8 @@ export class JsonFileWriter {
     for (const [key, entry] of Object.entries(value)) {
       const text = JSON.stringify(entry) as string | undefined;
       if (text === undefined) continue;
-      this.write(`${first ? '' : ','}${JSON.stringify(key)}:${text}`);
+      this.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      this.write(text);
       first = false;
     }
     this.write('}');
@@ -65,13 +75,13 @@ export class JsonFileWriter {
   }
 
   private flush(): void {
-    if (!this.pending) return;
-    const text = this.pending;
-    this.pending = '';
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; one piece longer than that gets a buffer of its own.
-    const buffer = text.length * 3 <= this.buffer.length ? this.buffer : Buffer.allocUnsafe(Buffer.byteLength(text));
-    const length = buffer.write(text, 0);
-    for (let at = 0; at < length; ) at += writeSync(this.fd, buffer, at, length - at);
-    this.written += length;
+    if (!this.used) return;
+    this.written += writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): number {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+  return bytes.length;
 }

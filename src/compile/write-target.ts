@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JsonFileWriter } from './json-file.js';
-import type { Manifest, ManifestNode } from './manifest-types.js';
+import type { Manifest, ManifestMetadata, ManifestNode } from './manifest-types.js';
 
 /** The compiled files of one node: its sql or prompt (plus `.system.njk` for a system prompt). */
 export function compiledFiles(node: ManifestNode): [string, string][] {
@@ -42,7 +42,8 @@ parentPort.on('message', (message) => {
 
 /**
  * Writes target/: each node's compiled files as its node is compiled (by a worker thread, so the disk works in
- * parallel with compiling), then manifest.json once every node is done.
+ * parallel with compiling) and its manifest entry at the same time, so no node has to be kept for a manifest
+ * written at the end. manifest.json is put in place only once every file is written.
  */
 export class TargetWriter {
   private readonly dirs = new Set<string>();
@@ -53,11 +54,28 @@ export class TargetWriter {
   /** Settles when the writer thread exits, even if that happens before anyone waits for it. */
   private workerExit: Promise<void> = Promise.resolve();
   private batch: string[] = [];
+  private manifest: JsonFileWriter | null = null;
+  private metadataEnd = 0;
+  private nodesWritten = 0;
 
   constructor(
     private readonly projectDir: string,
     private readonly targetPath: string,
   ) {}
+
+  /** Starts manifest.json (metadata first, so partial parsing can replace it in place later). */
+  begin(metadata: ManifestMetadata): void {
+    try {
+      const dir = join(this.projectDir, this.targetPath);
+      mkdirSync(dir, { recursive: true });
+      this.manifest = new JsonFileWriter(join(dir, 'manifest.json'));
+      this.manifest.write(`{"metadata":${JSON.stringify(metadata)}`);
+      this.metadataEnd = this.manifest.bytes;
+      this.manifest.write(',"nodes":{');
+    } catch (e) {
+      this.failure ??= e;
+    }
+  }
 
   node(node: ManifestNode): void {
     if (this.failure) return;
@@ -72,6 +90,10 @@ export class TargetWriter {
         this.batch.push(abs, text);
         if (this.batch.length >= BATCH * 2) this.flush();
         this.paths.push(path);
+      }
+      if (this.manifest) {
+        this.manifest.write(`${this.nodesWritten++ ? ',' : ''}${JSON.stringify(node.unique_id)}:`);
+        this.manifest.write(JSON.stringify(node));
       }
     } catch (e) {
       this.failure = e;
@@ -120,41 +142,39 @@ export class TargetWriter {
     this.batch = [];
   }
 
-  /** Stops writing; the files already written stay (the next compile overwrites them). */
+  /** Stops writing; the files already written stay (the next compile overwrites them), manifest.json is not touched. */
   async abandon(): Promise<void> {
     this.batch = [];
     await this.drain();
+    this.manifest?.abandon();
+    this.manifest = null;
   }
 
-  /** Writes manifest.json (metadata first, so partial parsing can replace it in place later). */
-  async finish(manifest: Manifest): Promise<{ files: string[]; metadataEnd: number; size: number }> {
+  /** Ends manifest.json with the maps, waits for every compiled file, and puts the manifest in place. */
+  async finish(maps: Pick<Manifest, 'parent_map' | 'child_map'>): Promise<{ files: string[]; metadataEnd: number; size: number }> {
     if (this.worker) this.flush();
-    const dir = join(this.projectDir, this.targetPath);
-    let out: JsonFileWriter | null = null;
-    let metadataEnd = 0;
+    const out = this.manifest;
     try {
-      // Written while the writer thread finishes the compiled files, and put in place only if they all were.
-      mkdirSync(dir, { recursive: true });
-      out = new JsonFileWriter(join(dir, 'manifest.json'));
-      const { metadata, ...rest } = manifest;
-      out.write(`{"metadata":${JSON.stringify(metadata)}`);
-      metadataEnd = out.bytes;
-      for (const [key, value] of Object.entries(rest)) {
-        if (value === undefined) continue;
-        out.write(`,${JSON.stringify(key)}:`);
-        out.writeValue(value);
+      if (!out && !this.failure) throw new Error('TargetWriter.finish() before begin()');
+      if (out && !this.failure) {
+        out.write('}');
+        for (const [key, value] of Object.entries(maps)) {
+          out.write(`,${JSON.stringify(key)}:`);
+          out.writeValue(value);
+        }
+        out.write('}');
       }
-      out.write('}');
     } catch (e) {
       this.failure ??= e;
     }
     await this.drain();
+    this.manifest = null;
     if (this.failure) {
       out?.abandon();
       throw this.failure;
     }
     const size = out!.bytes;
     out!.commit();
-    return { files: this.paths, metadataEnd, size };
+    return { files: this.paths, metadataEnd: this.metadataEnd, size };
   }
 }

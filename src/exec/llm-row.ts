@@ -67,7 +67,8 @@ export function prepareRow(plan: RowPlan, pending: PendingRow): PreparedRow | { 
 
 /** The transform request for a row's messages with `model`. */
 export function transformRequest(plan: RowPlan, messages: ChatMessage[], params: LlmParams = plan.params): CompletionRequest {
-  return { params, messages, ...(plan.outputSchema ? { output_schema: plan.outputSchema, schema_name: plan.schemaName } : {}) };
+  // Two literals, not a spread: V8 gives each object made by a spread its own hidden class, and this runs per row.
+  return plan.outputSchema ? { params, messages, output_schema: plan.outputSchema, schema_name: plan.schemaName } : { params, messages };
 }
 
 /**

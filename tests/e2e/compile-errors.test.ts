@@ -141,7 +141,7 @@ describe.concurrent('bad --state manifests and unwritable targets are reported, 
     writeFileSync(join(dir, 'target'), 'not a folder');
     const run = await runLoom(['compile'], { cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error LOOM004: cannot write target\/: ENOTDIR: not a directory/);
+    expect(run.stderr).toMatch(/^error LOOM004: cannot write target\/: target is a file, not a folder: move or delete it\n/);
     expect(stackFrames(run.stderr)).toEqual([]);
   });
 

@@ -7,7 +7,8 @@ const NOUNS: Record<string, string> = { sql: 'sql model', llm: 'llm model', sour
 /** `loom compile`: write target/manifest.json and target/compiled/. `loom validate`: the same checks, no writes. */
 export async function compileCommand(flags: CommonFlags, write: boolean): Promise<number> {
   const started = performance.now();
-  const outcome = await compile({ ...compileOptionsOf(flags), write });
+  // Only counts and diagnostics are printed: nodes need not be kept once written.
+  const outcome = await compile({ ...compileOptionsOf(flags), write, keepManifest: false });
   printDiagnostics(outcome.diagnostics, outcome.readSource);
   if (!outcome.ok) return 1;
   const count = (kind: keyof typeof outcome.counts) => {
