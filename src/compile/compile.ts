@@ -11,6 +11,7 @@ import {
   type Manifest,
   type ManifestMetadata,
   type ManifestNode,
+  type NodeConfig,
   type NodeKind,
   type PromptInfo,
 } from './manifest-types.js';
@@ -161,7 +162,9 @@ function compilePrompt(prompt: LinkedPrompt, resolvers: ReturnType<typeof projec
  * shapes, megamorphic property access everywhere and JSON.stringify's slow path.
  */
 function baseManifestNode(node: LinkedNode, parents: string[]): ManifestNode {
-  const config = Object.assign({}, node.config);
+  // Copied key by key: Object.assign and spreads both gave every copy its own hidden class here.
+  const config = {} as NodeConfig;
+  for (const key in node.config) config[key] = node.config[key];
   if (node.from) config.from = node.from;
   return {
     unique_id: node.unique_id,

@@ -68,13 +68,10 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
   for (const d of spec.destinations) {
     const id = destinationId(project, d.name);
     const parent = names.models.get(d.model);
-    const node: LinkedNode = {
-      ...blankNode(id, 'destination', 'load', d.name, [project, d.name], d.origin),
-      pipeline: d.pipeline,
-      description: `Writes the rows of ${d.model} to ${d.destination}`,
-      destination: d,
-      config: { enabled: true, tags: [], meta: {} },
-    };
+    const node = blankNode(id, 'destination', 'load', d.name, [project, d.name], d.origin);
+    node.pipeline = d.pipeline;
+    node.description = `Writes the rows of ${d.model} to ${d.destination}`;
+    node.destination = d;
     if (parent) node.parents.set(parent, () => d.origin.file.locate(d.origin.path));
     nodes.set(id, node);
   }
@@ -170,6 +167,7 @@ function duplicate(code: string, what: string, at: SourceLocation, existing: Lin
   return error(code, `${what} is defined twice; the first definition is at ${first.file}:${first.line}:${first.col}`, at);
 }
 
+/** A node with nothing linked yet, filled in by assignment (a spread into a new literal gives it a hidden class of its own). */
 function blankNode(id: string, resource: LinkedNode['resource_type'], kind: LinkedNode['kind'], name: string, fqn: string[], origin: LinkedNode['origin']): LinkedNode {
   return {
     unique_id: id,
@@ -201,38 +199,32 @@ function blankNode(id: string, resource: LinkedNode['resource_type'], kind: Link
 }
 
 function sourceNode(id: string, project: string, s: RawSourceTable): LinkedNode {
-  return {
-    ...blankNode(id, 'source', 'source', s.name, [project, s.source_name, s.name], s.origin),
-    pipeline: s.pipeline,
-    description: s.description,
-    tags: s.tags,
-    meta: s.meta,
-    columns: s.columns,
-    source: s,
-    config: {
-      enabled: true,
-      tags: s.tags,
-      meta: s.meta,
-      ...(s.unique_key ? { unique_key: s.unique_key } : {}),
-      ...(Object.keys(s.options).length ? { options: s.options } : {}),
-    },
-  };
+  const node = blankNode(id, 'source', 'source', s.name, [project, s.source_name, s.name], s.origin);
+  node.pipeline = s.pipeline;
+  node.description = s.description;
+  node.tags = s.tags;
+  node.meta = s.meta;
+  node.columns = s.columns;
+  node.source = s;
+  node.config = { enabled: true, tags: s.tags, meta: s.meta };
+  if (s.unique_key) node.config.unique_key = s.unique_key;
+  if (Object.keys(s.options).length) node.config.options = s.options;
+  return node;
 }
 
 function modelNode(id: string, project: string, m: RawModel, modelPaths: readonly string[], pipelinePaths: readonly string[]): LinkedNode {
   const body = m.body;
   const tags = Array.isArray(body.tags) ? (body.tags as string[]) : [];
   const meta = (body.meta as Record<string, unknown> | undefined) ?? {};
-  return {
-    ...blankNode(id, 'model', m.kind, m.name, [project, ...folderOf(m.origin.file.path, m.pipeline ? pipelinePaths : modelPaths), m.name], m.origin),
-    pipeline: m.pipeline,
-    description: typeof body.description === 'string' ? body.description : '',
-    tags,
-    meta,
-    columns: Array.isArray(body.columns)
-      ? (body.columns as { name: string; description?: string }[]).map((c) => ({ name: c.name, description: c.description ?? '' }))
-      : [],
-  };
+  const node = blankNode(id, 'model', m.kind, m.name, [project, ...folderOf(m.origin.file.path, m.pipeline ? pipelinePaths : modelPaths), m.name], m.origin);
+  node.pipeline = m.pipeline;
+  node.description = typeof body.description === 'string' ? body.description : '';
+  node.tags = tags;
+  node.meta = meta;
+  if (Array.isArray(body.columns)) {
+    node.columns = (body.columns as { name: string; description?: string }[]).map((c) => ({ name: c.name, description: c.description ?? '' }));
+  }
+  return node;
 }
 
 /** `models/staging/orders.yml` under model-path `models` → ['staging']. */
