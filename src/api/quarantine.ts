@@ -20,7 +20,7 @@ export async function listQuarantined(options: QuarantineListOptions = {}): Prom
     const nodes = options.select || options.exclude ? compiled.selected.filter((id) => compiled.manifest!.nodes[id].kind === 'llm') : undefined;
     return { compiled, rows: await listQuarantine(warehouse.meta, { nodes, runId: options.runId }) };
   } finally {
-    warehouse.close();
+    await warehouse.close();
   }
 }
 
@@ -61,7 +61,7 @@ export async function retryQuarantined(options: QuarantineRetryOptions): Promise
   try {
     keys = await quarantinedKeys(warehouse.meta, node.unique_id);
   } finally {
-    warehouse.close();
+    await warehouse.close();
   }
   if (options.ids) {
     const known = new Set(keys);

@@ -173,7 +173,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     return { runResults, offline, unpricedModels, journalRecovered };
   } finally {
     for (const service of services.values()) await service.close().catch(() => undefined);
-    warehouse.close();
+    await warehouse.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Connection, openInstance } from './database.js';
 import { migrate } from './migrations.js';
 import type { DuckDBInstance } from '@duckdb/node-api';
@@ -22,6 +23,8 @@ export class Warehouse {
     const connect = async () => new Connection(await instance.connect());
     const meta = await connect();
     await migrate(meta);
+    // close() decides whether to checkpoint (see CHECKPOINT_AT_CLOSE_BYTES).
+    await meta.run('PRAGMA disable_checkpoint_on_shutdown');
     return new Warehouse(path, instance, await connect(), await connect(), meta);
   }
 
@@ -30,7 +33,17 @@ export class Warehouse {
     return new Connection(await this.instance.connect());
   }
 
-  close(): void {
+  /**
+   * Checkpoints only a large write-ahead log, then closes. Every commit is already durable in the WAL; folding a
+   * few KB of it into the file cost 80-120 ms of every unchanged re-run (the catalog is rewritten and the file
+   * synced), while the next open replays it in a few ms. DuckDB still checkpoints on its own past its threshold.
+   */
+  async close(): Promise<void> {
+    try {
+      if (walBytes(this.path) >= CHECKPOINT_AT_CLOSE_BYTES) await this.meta.run('CHECKPOINT');
+    } catch {
+      // Not checkpointed: the next open replays the WAL, nothing is lost.
+    }
     for (const c of [this.reader, this.writer, this.meta]) {
       try {
         c.close();
@@ -39,5 +52,16 @@ export class Warehouse {
       }
     }
     this.instance.closeSync();
+  }
+}
+
+/** A write-ahead log at least this large is checkpointed at close; a smaller one is left for the next open. */
+export const CHECKPOINT_AT_CLOSE_BYTES = 1 << 20;
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}.wal`).size;
+  } catch {
+    return 0;
   }
 }

@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Warehouse } from '../../../src/warehouse/warehouse.js';
+import { CHECKPOINT_AT_CLOSE_BYTES, Warehouse } from '../../../src/warehouse/warehouse.js';
 
 /** Counts event-loop turns: it only advances when nothing holds the main thread. */
 function turnCounter() {
@@ -83,5 +86,42 @@ describe('warehouse connections', () => {
     expect((await warehouse.writer.all<{ n: number }>('select count(*) as n from t'))[0]!.n).toBe(0);
     await warehouse.writer.transaction((tx) => tx.append('main', 't', rows, (a, k) => a.appendVarchar(k)));
     expect((await warehouse.writer.all<{ n: number }>('select count(*) as n from t'))[0]!.n).toBe(600);
+  });
+});
+
+describe('closing a warehouse file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'loom-close-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const walBytes = (path: string) => (existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0);
+
+  it('leaves a small write-ahead log for the next open, which replays it: nothing is lost', async () => {
+    const path = join(dir, 'w.duckdb');
+    const first = await Warehouse.open(path);
+    await first.meta.run('create table t(i integer, s varchar)');
+    await first.meta.run("insert into t select i, 'row ' || i from range(100) r(i)");
+    await first.close();
+    expect(walBytes(path)).toBeGreaterThan(0);
+    expect(walBytes(path)).toBeLessThan(CHECKPOINT_AT_CLOSE_BYTES);
+
+    const second = await Warehouse.open(path);
+    expect(await second.meta.all('select count(*)::integer as n, max(s) as top from t')).toEqual([{ n: 100, top: 'row 99' }]);
+    await second.close();
+  });
+
+  it('checkpoints a large write-ahead log at close', async () => {
+    const path = join(dir, 'w.duckdb');
+    const warehouse = await Warehouse.open(path);
+    await warehouse.meta.run('create table t(i integer, s varchar)');
+    await warehouse.meta.run("insert into t select i, repeat('x', 40) || i from range(60000) r(i)");
+    expect(walBytes(path)).toBeGreaterThanOrEqual(CHECKPOINT_AT_CLOSE_BYTES);
+    await warehouse.close();
+    expect(walBytes(path)).toBeLessThan(CHECKPOINT_AT_CLOSE_BYTES);
+
+    const again = await Warehouse.open(path);
+    expect(await again.meta.all('select count(*)::integer as n from t')).toEqual([{ n: 60000 }]);
+    await again.close();
   });
 });

@@ -47,8 +47,8 @@ describe('replaying journals a crash left behind', () => {
     warehouse = await Warehouse.open(':memory:');
     dir = mkdtempSync(join(tmpdir(), 'loom-journal-'));
   });
-  afterEach(() => {
-    warehouse.close();
+  afterEach(async () => {
+    await warehouse.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
