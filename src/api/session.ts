@@ -137,6 +137,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         }
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);
+        await warehouse.relieveMemory();
         reporter.nodeEnd(node, result, index, selected.length);
         return result;
       },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { quoteIdent, quoteString } from '../compile/relations.js';
 import type { JsonSchema } from '../llm/types.js';
+import { relationKind } from './catalog.js';
 import { type Connection, type Transaction } from './database.js';
 
 export interface Column {
@@ -89,8 +90,8 @@ export function tableSignature(spec: LlmTableSpec): string {
 export async function ensureLlmTable(connection: Connection, spec: LlmTableSpec): Promise<'kept' | 'created'> {
   const signature = tableSignature(spec);
   const state = await connection.all<{ table_signature: string }>('select table_signature from loom.node_state where unique_id = ?', [spec.nodeId]);
-  const exists = await connection.all(`select 1 from information_schema.tables where table_schema = ? and table_name = ?`, [spec.schema, spec.table]);
-  if (exists.length && state[0]?.table_signature === signature) return 'kept';
+  const exists = (await relationKind(connection, spec.schema, spec.table)) === 'table';
+  if (exists && state[0]?.table_signature === signature) return 'kept';
   const columns = tableColumns(spec)
     .map((c) => `${quoteIdent(c.name)} ${c.type}`)
     .join(', ');

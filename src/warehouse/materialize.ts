@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { quoteIdent, quoteString } from '../compile/relations.js';
+import { relationKind } from './catalog.js';
 import type { Connection } from './database.js';
 import { countRows, describeRelation, isLoomColumn } from './llm-table.js';
 
@@ -9,12 +10,6 @@ export function splitRelation(relation: string): [string, string] {
   const parts = relation.match(/"((?:[^"]|"")*)"/g)?.map((p) => p.slice(1, -1).replace(/""/g, '"')) ?? [];
   if (parts.length >= 2) return [parts[parts.length - 2], parts[parts.length - 1]];
   return ['main', parts[0] ?? relation];
-}
-
-async function relationKind(connection: Connection, schema: string, name: string): Promise<'table' | 'view' | null> {
-  const rows = await connection.all<{ table_type: string }>('select table_type from information_schema.tables where table_schema = ? and table_name = ?', [schema, name]);
-  if (!rows.length) return null;
-  return rows[0].table_type === 'VIEW' ? 'view' : 'table';
 }
 
 /** Runs a model's compiled select as a table or view, replacing what was there; returns its row count. */

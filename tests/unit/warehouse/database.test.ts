@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKPOINT_AT_CLOSE_BYTES, Warehouse } from '../../../src/warehouse/warehouse.js';
+import { CHECKPOINT_AT_CLOSE_BYTES, parseDuckDbSize, RELIEF_CHECK_MS, RELIEF_SHARE, Warehouse } from '../../../src/warehouse/warehouse.js';
 
 /** Counts event-loop turns: it only advances when nothing holds the main thread. */
 function turnCounter() {
@@ -123,5 +123,75 @@ describe('closing a warehouse file', () => {
     const again = await Warehouse.open(path);
     expect(await again.meta.all('select count(*)::integer as n from t')).toEqual([{ n: 60000 }]);
     await again.close();
+  });
+});
+
+describe('parseDuckDbSize', () => {
+  it('reads sizes as DuckDB prints them, in 1024 and 1000 steps', () => {
+    expect(parseDuckDbSize('244.1 MiB')).toBeCloseTo(244.1 * 1024 ** 2);
+    expect(parseDuckDbSize('3.0 GiB')).toBe(3 * 1024 ** 3);
+    expect(parseDuckDbSize('97.6 KiB')).toBeCloseTo(97.6 * 1024);
+    expect(parseDuckDbSize('1GB')).toBe(1e9);
+    expect(parseDuckDbSize('512 bytes')).toBe(512);
+    expect(parseDuckDbSize('lots')).toBeNull();
+    expect(parseDuckDbSize('12 PB')).toBeNull();
+  });
+});
+
+describe('relieving a warehouse of new table data', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'loom-relief-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const inMemoryBytes = async (warehouse: Warehouse) =>
+    (await warehouse.meta.all<{ n: number }>("select coalesce(sum(memory_usage_bytes) filter (where tag = 'IN_MEMORY_TABLE'), 0)::bigint as n from duckdb_memory()"))[0].n;
+
+  // DuckDB keeps each new table's data in memory until a checkpoint, a block per column however few rows:
+  // 120 one-row tables of 11 columns hold ~40 MB, more than a 64 MB limit's quarter.
+  async function manySmallTables(warehouse: Warehouse, count: number) {
+    const columns = Array.from({ length: 11 }, (_, i) => `c${i} varchar`).join(', ');
+    for (let i = 0; i < count; i++) {
+      await warehouse.writer.run(`create table t${i} (${columns})`);
+      await warehouse.writer.run(`insert into t${i} values (${Array.from({ length: 11 }, () => "'x'").join(', ')})`);
+    }
+  }
+
+  it('checkpoints once new tables hold a quarter of the memory limit, and keeps every row', async () => {
+    const path = join(dir, 'w.duckdb');
+    const warehouse = await Warehouse.open(path, { memoryLimit: '64MB' });
+    await manySmallTables(warehouse, 120);
+    const before = await inMemoryBytes(warehouse);
+    expect(before).toBeGreaterThan(64e6 * RELIEF_SHARE);
+    expect(await warehouse.relieveMemory(0)).toBe(true);
+    expect(await inMemoryBytes(warehouse)).toBeLessThan(before / 4);
+    // Looked just now: the next look waits RELIEF_CHECK_MS.
+    expect(await warehouse.relieveMemory(RELIEF_CHECK_MS / 2)).toBe(false);
+    await warehouse.close();
+    const again = await Warehouse.open(path);
+    expect(await again.meta.all('select count(*)::integer as n from t119')).toEqual([{ n: 1 }]);
+    await again.close();
+  });
+
+  it('leaves a warehouse with little new data alone', async () => {
+    const warehouse = await Warehouse.open(join(dir, 'w.duckdb'), { memoryLimit: '64MB' });
+    await manySmallTables(warehouse, 3);
+    expect(await warehouse.relieveMemory(0)).toBe(false);
+    await warehouse.close();
+  });
+
+  it('lets a build of many small models finish inside the memory limit', async () => {
+    const warehouse = await Warehouse.open(join(dir, 'w.duckdb'), { memoryLimit: '32MB' });
+    // ~330 KB of new data per table: without checkpoints, 100 tables would need ~33 MB of a 32 MB limit.
+    const columns = Array.from({ length: 11 }, (_, i) => `c${i} varchar`).join(', ');
+    let now = 0;
+    for (let i = 0; i < 100; i++) {
+      await warehouse.writer.run(`create table t${i} (${columns})`);
+      await warehouse.writer.run(`insert into t${i} values (${Array.from({ length: 11 }, () => "'x'").join(', ')})`);
+      await warehouse.relieveMemory((now += RELIEF_CHECK_MS));
+    }
+    expect(await warehouse.meta.all('select count(*)::integer as n from t99')).toEqual([{ n: 1 }]);
+    await warehouse.close();
   });
 });
