@@ -5,12 +5,33 @@ import { newAjv } from '../schemas/ajv.js';
 export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
 let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
-/** Compiles an output schema once per node (ajv loads with the first: a build with nothing to send never needs it). */
+/**
+ * The validator of an output schema, compiled once per distinct schema (ajv loads with the first: a build with
+ * nothing to send never needs it). The schema is not checked against its meta-schema again: link did that
+ * (graph/link-model.ts), and ajv's own check compiles the whole draft-07 meta-schema first, ~40 ms.
+ */
 export function outputValidator(schema: JsonSchema | null): ValidateFunction | null {
   if (!schema) return null;
-  ajv ??= newAjv({ allErrors: true, strict: false }, true);
-  return ajv.compile(schema);
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    ajv ??= validatorAjv();
+    try {
+      validate = ajv.compile(schema);
+    } catch (e) {
+      // Two different schemas with one `$id`: ajv keeps one schema per id, so the second gets an ajv of its own.
+      if (!/already exists/.test((e as Error).message)) throw e;
+      validate = validatorAjv().compile(schema);
+    }
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+function validatorAjv(): Ajv {
+  return newAjv({ allErrors: true, strict: false, validateSchema: false }, true);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type LlmTableSpec,
 } from '../warehouse/llm-table.js';
 import { writeBatch, type FinishedRow } from '../warehouse/llm-rows.js';
-import { evaluateBlock, rowPlan } from './llm-plan.js';
+import { evaluateBlock, rowPlan, warmUpRowPlan } from './llm-plan.js';
 import { summarizeRun } from './llm-result.js';
 import { prepareRow, processRow, type PreparedRow, type RowFailure } from './llm-row.js';
 import { NodeFailure, tableSpec } from './llm-table-spec.js';
@@ -83,6 +83,8 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   const metered = meteredLlm(ctx.llm);
   const nodeBudget = createBudget(`model ${node.name}`, node.config.budget_usd ?? null);
   const plan = rowPlan(node, ctx, { llm: metered.llm, evaluate, budgets: [nodeBudget, ctx.runBudget] });
+  // Built here when rows wait, so a prompt that cannot compile fails the node once, not each row.
+  if (pendingCount > 0) void plan.renderer;
   const batchContext = {
     runId: ctx.runId,
     commit: ctx.git?.commit ?? null,
@@ -168,12 +170,18 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
       return rows;
     };
     const chunks = startSmall(reader.stream(pendingSql), ctx.config.target.providerSettings.concurrency);
+    let warmed = false;
     outer: for await (const rows of readAhead(chunks, prepareChunk)) {
       if (stopReason || failOnRow || writeError || ctx.signal.aborted) break;
       for (const prepared of rows) {
         if (stopReason || failOnRow || writeError || ctx.signal.aborted) break outer;
         await inFlight.add(handle(prepared));
         flush(false);
+      }
+      if (!warmed) {
+        // The first requests are out: compile the validator while they wait for their answers, not after.
+        warmed = true;
+        setImmediate(() => warmUpRowPlan(node));
       }
     }
     await inFlight.drain();

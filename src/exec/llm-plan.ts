@@ -6,7 +6,7 @@ import type { BudgetScope, LlmService } from '../llm/service-types.js';
 import type { LlmParams } from '../llm/types.js';
 import { outputValidator } from './answer.js';
 import type { RowPlan } from './llm-row.js';
-import { promptRenderer } from './prompt-renderer.js';
+import { promptRenderer, type PromptRenderer } from './prompt-renderer.js';
 import type { RunContext } from './types.js';
 
 /** The node's evaluate block with defaults, its fallback model as the target serves it; null without one. */
@@ -14,6 +14,19 @@ export function evaluateBlock(node: ManifestNode, ctx: RunContext): EvaluateBloc
   const evaluate = node.config.evaluate ? normalizeEvaluateBlock(node.config.evaluate) : null;
   if (evaluate?.fallback_model) evaluate.fallback_model = targetModel(ctx.config, evaluate.fallback_model);
   return evaluate;
+}
+
+/**
+ * Loads ajv and compiles the node's output validator (~80 ms of CPU): called once the first requests are out,
+ * it runs while they wait for their answers instead of holding the first answers back. Never throws;
+ * the plan's `validate` meets any problem itself.
+ */
+export function warmUpRowPlan(node: ManifestNode): void {
+  try {
+    outputValidator(node.output_schema);
+  } catch {
+    // reported where the validator is used
+  }
 }
 
 /** Everything fixed while one llm node's rows are processed: the request parameters, renderer, validator, judges. */
@@ -29,13 +42,18 @@ export function rowPlan(
   }
   const judgeRaw = { ...ctx.config.defaults.judge, ...((node.config.evaluate?.judge as object | undefined) ?? {}) } as Partial<LlmParams> &
     Record<string, unknown>;
-  // Compiled on the first answer: an unchanged re-run, which asks nothing, never pays for ajv's compile.
+  // Compiled once rows are sent (warmUpRowPlan), else on the first answer: an unchanged re-run, which asks
+  // nothing, never pays for ajv.
   let validator: ReturnType<typeof outputValidator> | undefined;
+  // Built with the first row: a node with nothing to send never loads nunjucks or compiles its prompt.
+  let renderer: PromptRenderer | undefined;
   return {
     runId: ctx.runId,
     nodeId: node.unique_id,
     llm: parts.llm,
-    renderer: promptRenderer(node, ctx.manifest, ctx.config, process.env),
+    get renderer() {
+      return (renderer ??= promptRenderer(node, ctx.manifest, ctx.config, process.env));
+    },
     params,
     fallbackModels: llmConfig.fallback_models,
     outputSchema: node.output_schema,

@@ -9,8 +9,6 @@ import { nunjucks } from '../template/nunjucks.js';
 /** Build-time resolvers, from the manifest: the same answers compile gave, for whatever the compiled prompt still calls. */
 export function manifestResolvers(manifest: Manifest, config: ResolvedConfig, env: Readonly<Record<string, string | undefined>>): TemplateResolvers {
   const project = manifest.metadata.project_name;
-  const contexts = new Map<string, string>();
-  for (const node of Object.values(manifest.nodes)) for (const c of node.contexts) contexts.set(c.name, c.path);
   const contextCache = new Map<string, string>();
   return {
     ref(name) {
@@ -37,7 +35,7 @@ export function manifestResolvers(manifest: Manifest, config: ResolvedConfig, en
     context(name) {
       let text = contextCache.get(name);
       if (text === undefined) {
-        const path = contexts.get(name);
+        const path = contextPaths(manifest).get(name);
         if (!path) throw new TemplateLookupError(`no context file named \`${name}\``);
         text = readFileSync(join(config.projectDir, path), 'utf8');
         contextCache.set(name, text);
@@ -45,6 +43,22 @@ export function manifestResolvers(manifest: Manifest, config: ResolvedConfig, en
       return text;
     },
   };
+}
+
+const contextPathsOf = new WeakMap<Manifest, Map<string, string>>();
+
+/**
+ * Every context file the manifest's nodes use, by name: listed once per manifest and only when a prompt still
+ * calls context() at build time, not once per llm node (a 10,000-node manifest has 5,000 of them).
+ */
+function contextPaths(manifest: Manifest): Map<string, string> {
+  let paths = contextPathsOf.get(manifest);
+  if (!paths) {
+    paths = new Map();
+    for (const node of Object.values(manifest.nodes)) for (const c of node.contexts) paths.set(c.name, c.path);
+    contextPathsOf.set(manifest, paths);
+  }
+  return paths;
 }
 
 export interface PromptRenderer {
