@@ -97,6 +97,10 @@ export interface FakeOpenAIStats {
   firstApiArrivalAt: number | null;
   /** Date.now() when the last chat or embeddings reply was sent; null before any. */
   lastApiReplyAt: number | null;
+  /** Sum over chat and embeddings requests of the ms from arrival to reply (÷ the span = mean requests held). */
+  apiHeldMs: number;
+  /** Sum of how many ms each such reply went out after its due time (this server's own slowness). */
+  apiLateMs: number;
 }
 
 export interface FakeOpenAI {

@@ -82,6 +82,11 @@ export async function startFakeOpenAIServer(initialOptions) {
       // benchmark can split a client's time into start-up, requests and shutdown.
       firstApiArrivalAt: null,
       lastApiReplyAt: null,
+      // Sum over API requests of the ms from a request's arrival to its reply, and of how late each reply went
+      // out after its due time: with the span above they give the mean number of requests held, and this
+      // server's own share of any slowness.
+      apiHeldMs: 0,
+      apiLateMs: 0,
     };
     apiRequestNumber = 0;
   }
@@ -133,7 +138,12 @@ export async function startFakeOpenAIServer(initialOptions) {
     if (headers) Object.assign(h, headers);
     deliver(out, () => {
       stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-      if (out.api) stats.lastApiReplyAt = Date.now();
+      if (out.api) {
+        stats.lastApiReplyAt = Date.now();
+        const now = performance.now();
+        stats.apiHeldMs += now - out.arrived;
+        stats.apiLateMs += Math.max(0, now - out.deadline);
+      }
       out.res.writeHead(status, h);
       out.res.end(body);
     });

@@ -144,8 +144,14 @@ describe('fake OpenAI server', () => {
     const { firstApiArrivalAt, lastApiReplyAt } = s.stats();
     expect(firstApiArrivalAt).toBeGreaterThanOrEqual(before);
     expect(lastApiReplyAt! - firstApiArrivalAt!).toBeGreaterThanOrEqual(35); // two calls of 20 ms in a row
+    const { apiHeldMs, apiLateMs } = s.stats();
+    expect(apiHeldMs).toBeGreaterThanOrEqual(38); // each held ~20 ms (timers may fire up to 1 ms early)
+    expect(apiHeldMs).toBeLessThan(lastApiReplyAt! - firstApiArrivalAt! + 5);
+    expect(apiLateMs).toBeGreaterThanOrEqual(0);
+    expect(apiLateMs).toBeLessThan(apiHeldMs);
     s.reset();
     expect(s.stats().lastApiReplyAt).toBeNull();
+    expect(s.stats().apiHeldMs).toBe(0);
   });
 
   it('waits the configured latency', async () => {
