@@ -1,5 +1,4 @@
 import type { ValidateFunction } from 'ajv';
-import { evaluateRow } from '../evaluate/evaluate-row.js';
 import type { EvaluateBlock, EvaluatorResult, EvaluatorRuntime } from '../evaluate/types.js';
 import type { BudgetScope, CallContext, LlmService } from '../llm/service-types.js';
 import { LlmError, type ChatMessage, type CompletionRequest, type JsonSchema, type LlmParams } from '../llm/types.js';
@@ -142,6 +141,10 @@ async function answer(
 ): Promise<Attempt> {
   const params = request.params;
   const first = await plan.llm.complete(request, context('transform'), { fallback_models: fallbacks, read_cache: plan.readCache, timeout_ms: plan.timeoutMs });
+  // Parsed in a later turn of the event loop: the answers of one burst first free their slots and send the next
+  // requests, which would otherwise wait behind every answer of the burst being parsed and judged (requests of a
+  // 10,000-row build at 50 ms: 8.57 -> 8.42 s, 8 interleaved pairs).
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const parsed = parseAnswer(first.response.content, plan.validate);
   if (parsed.ok) return { content: first.response.content, parsed, model: first.model };
   const repair: CompletionRequest = {
@@ -155,8 +158,12 @@ async function answer(
   return { content: second.response.content, parsed: { ok: false, error: `${reparsed.error} (after one repair request)` }, model: second.model };
 }
 
+/** The evaluators' modules (23 of them), loaded by the first row with evaluators to run: ~10 ms of start-up otherwise. */
+let evaluatorsLoading: Promise<typeof import('../evaluate/evaluate-row.js')> | undefined;
+
 async function judge(plan: RowPlan, parsed: ParsedAnswer, row: Record<string, unknown>, prompt: string, key: string) {
   if (!plan.evaluate || plan.evaluate.specs.length === 0 || !parsed.ok) return null;
+  const { evaluateRow } = await (evaluatorsLoading ??= import('../evaluate/evaluate-row.js'));
   const runtime: EvaluatorRuntime = {
     llm: plan.llm,
     call: { run_id: plan.runId, node_id: plan.nodeId, row_key: key, stage: 'evaluate', budgets: plan.budgets },
