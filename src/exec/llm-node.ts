@@ -14,6 +14,7 @@ import {
   recordNodeState,
   type LlmTableSpec,
 } from '../warehouse/llm-table.js';
+import { relationKind } from '../warehouse/catalog.js';
 import { writeBatch, type FinishedRow } from '../warehouse/llm-rows.js';
 import { evaluateBlock, rowPlan, warmUpRowPlan } from './llm-plan.js';
 import { summarizeRun } from './llm-result.js';
@@ -59,7 +60,8 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   }
 
   if (ctx.flags.fullRefresh && !rowFilter) {
-    await writer.run(`drop table if exists ${spec.relation}`);
+    const existing = await relationKind(writer, spec.schema, spec.table);
+    if (existing) await writer.run(`drop ${existing} ${spec.relation}`);
     await writer.run('delete from loom.quarantine where node_id = ?', [node.unique_id]);
   }
   await ensureLlmTable(writer, spec);

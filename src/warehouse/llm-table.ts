@@ -90,14 +90,15 @@ export function tableSignature(spec: LlmTableSpec): string {
 export async function ensureLlmTable(connection: Connection, spec: LlmTableSpec): Promise<'kept' | 'created'> {
   const signature = tableSignature(spec);
   const state = await connection.all<{ table_signature: string }>('select table_signature from loom.node_state where unique_id = ?', [spec.nodeId]);
-  const exists = (await relationKind(connection, spec.schema, spec.table)) === 'table';
-  if (exists && state[0]?.table_signature === signature) return 'kept';
+  const existing = await relationKind(connection, spec.schema, spec.table);
+  if (existing === 'table' && state[0]?.table_signature === signature) return 'kept';
   const columns = tableColumns(spec)
     .map((c) => `${quoteIdent(c.name)} ${c.type}`)
     .join(', ');
   await connection.transaction(async (tx) => {
     await tx.run(`create schema if not exists ${quoteIdent(spec.schema)}`);
-    await tx.run(`drop view if exists ${spec.relation}`);
+    // DuckDB refuses `drop view if exists` on a table (and `create or replace table` over a view): drop only a view.
+    if (existing === 'view') await tx.run(`drop view ${spec.relation}`);
     await tx.run(`create or replace table ${spec.relation} (${columns})`);
     await tx.run(`delete from loom.quarantine where node_id = ?`, [spec.nodeId]);
     await tx.run(

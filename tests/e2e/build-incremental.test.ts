@@ -83,6 +83,35 @@ describe('loom build: incremental execution against an OpenAI-compatible server'
     expect(chatRequests(server.stats())).toBe(20 + explain.llm_calls);
   });
 
+  it('rebuilds an llm model whose output schema gains a column, and one whose name was a view', async () => {
+    expect((await loom(['build', '-s', 'classify'], dir, env())).code).toBe(0);
+    const models = join(dir, 'models/models.yml');
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8').replace(
+        '        confidence: { type: number, minimum: 0, maximum: 1 }\n',
+        '        confidence: { type: number, minimum: 0, maximum: 1 }\n        reason: { type: string }\n',
+      ),
+    );
+    server.resetStats();
+    const widened = await loom(['build', '-s', 'classify'], dir, env());
+    expect(widened.stdout + widened.stderr).not.toMatch(/Catalog Error/);
+    expect(widened.code).toBe(0);
+    expect(chatRequests(server.stats())).toBe(20); // a new output schema is a new question
+    const columns = await query<{ name: string }>(dir, "select column_name as name from duckdb_columns() where table_name = 'classify'");
+    expect(columns.map((c) => c.name)).toContain('reason');
+    expect((await query<{ n: number }>(dir, 'select count(*) as n from main.classify'))[0].n).toBe(20);
+
+    // A view left where the llm model's table goes (say, the model was a sql view before) is replaced, also by --full-refresh.
+    for (const flags of [[], ['--full-refresh']]) {
+      await query(dir, 'drop table main.classify; create view main.classify as select 1 as x');
+      const replaced = await loom(['build', '-s', 'classify', ...flags], dir, env());
+      expect(replaced.stdout + replaced.stderr).not.toMatch(/Catalog Error/);
+      expect(replaced.code).toBe(0);
+      expect((await query<{ n: number }>(dir, 'select count(*) as n from main.classify'))[0].n).toBe(20);
+    }
+  });
+
   it('--full-refresh rebuilds tables from the cache; --no-cache pays again', async () => {
     expect((await loom(['build', '-s', 'classify'], dir, env())).code).toBe(0);
     server.resetStats();
