@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { quoteIdent, quoteString } from '../compile/relations.js';
 import { relationKind } from './catalog.js';
 import type { Connection } from './database.js';
-import { countRows, describeRelation, isLoomColumn } from './llm-table.js';
+import { countRows, describeRelation, isLoomColumn, resetNodeState } from './llm-table.js';
 
 /** `"main"."x"` → ['main', 'x'] */
 export function splitRelation(relation: string): [string, string] {
@@ -31,10 +31,7 @@ export async function snapshotSignature(connection: Connection, uniqueId: string
 }
 
 export async function recordSnapshot(connection: Connection, uniqueId: string, signature: string): Promise<void> {
-  await connection.run(
-    'insert or replace into loom.node_state (unique_id, data_fingerprint, table_signature, run_id, updated_at) values (?, null, ?, null, now())',
-    [uniqueId, signature],
-  );
+  await connection.transaction((tx) => resetNodeState(tx, uniqueId, signature));
 }
 
 /** Whether a relation exists (for sources that read an existing warehouse table). */
