@@ -1,25 +1,13 @@
 /** Compiling the JSON Schemas users give the `json_schema` evaluator, once per distinct schema. */
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { newAjv } from '../schemas/ajv.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SchemaCompiler } from '../schemas/ajv.js';
 import { stableJson } from './text.js';
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
-function instance(): Ajv {
-  ajv ??= newAjv({ allErrors: true, strict: false }, true);
-  return ajv;
-}
+const compiler = new SchemaCompiler({ allErrors: true, strict: false }, stableJson);
 
 /** The validator for `schema`; throws ajv's message when the schema itself is invalid. */
 export function compileUserSchema(schema: Record<string, unknown>): ValidateFunction {
-  const key = stableJson(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    validate = instance().compile(schema);
-    compiled.set(key, validate);
-  }
-  return validate;
+  return compiler.compile(schema);
 }
 
 /** The reason `schema` cannot be compiled, or null when it can. */

@@ -1,37 +1,19 @@
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../llm/types.js';
-import { newAjv } from '../schemas/ajv.js';
+import { SchemaCompiler } from '../schemas/ajv.js';
 
 export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; error: string };
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+// Output schemas were checked against their meta-schema at link (graph/link-model.ts): not again here, where
+// ajv's own check would first compile the whole draft-07 meta-schema (~40 ms).
+const compiler = new SchemaCompiler({ allErrors: true, strict: false, validateSchema: false });
 
 /**
  * The validator of an output schema, compiled once per distinct schema (ajv loads with the first: a build with
- * nothing to send never needs it). The schema is not checked against its meta-schema again: link did that
- * (graph/link-model.ts), and ajv's own check compiles the whole draft-07 meta-schema first, ~40 ms.
+ * nothing to send never needs it).
  */
 export function outputValidator(schema: JsonSchema | null): ValidateFunction | null {
-  if (!schema) return null;
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    ajv ??= validatorAjv();
-    try {
-      validate = ajv.compile(schema);
-    } catch (e) {
-      // Two different schemas with one `$id`: ajv keeps one schema per id, so the second gets an ajv of its own.
-      if (!/already exists/.test((e as Error).message)) throw e;
-      validate = validatorAjv().compile(schema);
-    }
-    compiled.set(key, validate);
-  }
-  return validate;
-}
-
-function validatorAjv(): Ajv {
-  return newAjv({ allErrors: true, strict: false, validateSchema: false }, true);
+  return schema ? compiler.compile(schema) : null;
 }
 
 /**

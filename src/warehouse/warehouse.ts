@@ -10,6 +10,9 @@ import type { DuckDBInstance } from '@duckdb/node-api';
  * swallows another's statements.
  */
 export class Warehouse {
+  /** When relieveMemory() last looked (performance.now()). */
+  private lastReliefCheck = -Infinity;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -50,8 +53,6 @@ export class Warehouse {
       return false;
     }
   }
-
-  private lastReliefCheck = -Infinity;
 
   /** A connection of its own (for a node's long streaming read); close it when done. */
   async connect(): Promise<Connection> {
