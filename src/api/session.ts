@@ -115,6 +115,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       runBudget: createBudget('run', config.budget_usd ?? null),
       signal: controller.signal,
     };
+    let running = 0;
     const results = await schedule(manifest, selected, {
       threads: options.flags.threads,
       failFast: options.flags.failFast,
@@ -124,6 +125,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         void recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, new Date(), result).catch(() => undefined);
       },
       run: async (node, index) => {
+        running++;
         reporter.nodeStart(node, index, selected.length);
         const t0 = performance.now();
         const startedAt = new Date();
@@ -137,7 +139,8 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         }
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);
-        await warehouse.relieveMemory();
+        running--;
+        await warehouse.relieveMemory(undefined, { alone: running === 0 });
         reporter.nodeEnd(node, result, index, selected.length);
         return result;
       },

@@ -203,7 +203,7 @@ export function appendNumber(appender: DuckDBAppender, value: number | null | un
 }
 
 /** Opens (creating if needed) the warehouse file; a second process gets a clear error instead of a corrupt file. */
-export async function openInstance(path: string, memoryLimit = '256MB'): Promise<DuckDBInstance> {
+export async function openInstance(path: string, memoryLimit: string): Promise<DuckDBInstance> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   try {
     return await duckdb.DuckDBInstance.create(path, { threads: String(availableParallelism()), memory_limit: memoryLimit });

@@ -1,8 +1,17 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKPOINT_AT_CLOSE_BYTES, parseDuckDbSize, RELIEF_CHECK_MS, RELIEF_SHARE, Warehouse } from '../../../src/warehouse/warehouse.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CHECKPOINT_AT_CLOSE_BYTES,
+  IDLE_CHECKPOINT_HEADROOM,
+  IDLE_CHECKPOINT_LIMIT,
+  idleCheckpointLimit,
+  parseDuckDbSize,
+  RELIEF_CHECK_MS,
+  RELIEF_SHARE,
+  Warehouse,
+} from '../../../src/warehouse/warehouse.js';
 
 /** Counts event-loop turns: it only advances when nothing holds the main thread. */
 function turnCounter() {
@@ -126,6 +135,21 @@ describe('closing a warehouse file', () => {
   });
 });
 
+describe('idleCheckpointLimit', () => {
+  const MB = 1 << 20;
+  it('lowers the limit for the closing checkpoint, never below the unsaved table data plus headroom', () => {
+    expect(idleCheckpointLimit(40 * MB, 256 * MB)).toBe(IDLE_CHECKPOINT_LIMIT);
+    expect(idleCheckpointLimit(200 * MB, 1024 * MB)).toBe(200 * MB + IDLE_CHECKPOINT_HEADROOM);
+  });
+
+  it('keeps a limit that is already as low, or that it cannot read', () => {
+    expect(idleCheckpointLimit(10 * MB, IDLE_CHECKPOINT_LIMIT)).toBeNull();
+    expect(idleCheckpointLimit(10 * MB, 64 * MB)).toBeNull();
+    expect(idleCheckpointLimit(200 * MB, 256 * MB)).toBeNull();
+    expect(idleCheckpointLimit(10 * MB, null)).toBeNull();
+  });
+});
+
 describe('parseDuckDbSize', () => {
   it('reads sizes as DuckDB prints them, in 1024 and 1000 steps', () => {
     expect(parseDuckDbSize('244.1 MiB')).toBeCloseTo(244.1 * 1024 ** 2);
@@ -150,11 +174,11 @@ describe('relieving a warehouse of new table data', () => {
 
   // DuckDB keeps each new table's data in memory until a checkpoint, a block per column however few rows:
   // 120 one-row tables of 11 columns hold ~40 MB, more than a 64 MB limit's quarter.
-  async function manySmallTables(warehouse: Warehouse, count: number) {
+  async function manySmallTables(warehouse: Warehouse, count: number, prefix = 't') {
     const columns = Array.from({ length: 11 }, (_, i) => `c${i} varchar`).join(', ');
     for (let i = 0; i < count; i++) {
-      await warehouse.writer.run(`create table t${i} (${columns})`);
-      await warehouse.writer.run(`insert into t${i} values (${Array.from({ length: 11 }, () => "'x'").join(', ')})`);
+      await warehouse.writer.run(`create table ${prefix}${i} (${columns})`);
+      await warehouse.writer.run(`insert into ${prefix}${i} values (${Array.from({ length: 11 }, () => "'x'").join(', ')})`);
     }
   }
 
@@ -172,6 +196,27 @@ describe('relieving a warehouse of new table data', () => {
     const again = await Warehouse.open(path);
     expect(await again.meta.all('select count(*)::integer as n from t119')).toEqual([{ n: 1 }]);
     await again.close();
+  });
+
+  it('with no node running, checkpoints within a lower memory limit, then restores the configured one', async () => {
+    const warehouse = await Warehouse.open(join(dir, 'w.duckdb'), { memoryLimit: '200MB' });
+    const limit = async () => (await warehouse.meta.all<{ v: string }>("select current_setting('memory_limit') as v"))[0].v;
+    const configured = await limit();
+    await manySmallTables(warehouse, 160);
+    const before = await inMemoryBytes(warehouse);
+    expect(before).toBeGreaterThan(200e6 * RELIEF_SHARE);
+    const statements = vi.spyOn(warehouse.meta, 'run');
+    expect(await warehouse.relieveMemory(0, { alone: true })).toBe(true);
+    expect(statements.mock.calls.map(([sql]) => sql)).toEqual([`SET memory_limit = '${IDLE_CHECKPOINT_LIMIT / 2 ** 20}MiB'`, 'CHECKPOINT', "SET memory_limit = '200MB'"]);
+    expect(await limit()).toBe(configured);
+    expect(await inMemoryBytes(warehouse)).toBeLessThan(before / 4);
+
+    // With another node running, its queries keep the whole limit.
+    await manySmallTables(warehouse, 160, 'u');
+    statements.mockClear();
+    expect(await warehouse.relieveMemory(RELIEF_CHECK_MS, { alone: false })).toBe(true);
+    expect(statements.mock.calls.map(([sql]) => sql)).toEqual(['CHECKPOINT']);
+    await warehouse.close();
   });
 
   it('leaves a warehouse with little new data alone', async () => {
