@@ -48,7 +48,7 @@ export class Warehouse {
     try {
       const { inMemory, limit } = await this.memory();
       if (limit === null || inMemory <= limit * RELIEF_SHARE) return false;
-      if (options.alone) await this.checkpointWithin(idleCheckpointLimit(inMemory, limit));
+      if (options.alone) await this.idleCheckpoint(inMemory, limit);
       else await this.meta.run('CHECKPOINT');
       return true;
     } catch {
@@ -64,14 +64,19 @@ export class Warehouse {
     return { inMemory: usage.in_memory, limit: parseDuckDbSize(usage.limit_text) };
   }
 
-  /** Checkpoints within `bytes` of memory (null: the current limit), then restores the configured limit. */
-  private async checkpointWithin(bytes: number | null): Promise<void> {
-    if (bytes === null) return this.meta.run('CHECKPOINT');
-    await this.meta.run(`SET memory_limit = '${Math.ceil(bytes / MIB)}MiB'`);
+  /**
+   * A checkpoint while no node runs: the only kind that merges row groups (see openInstance), and within a lower
+   * memory limit (see idleCheckpointLimit). Both settings are restored after.
+   */
+  private async idleCheckpoint(inMemory: number, limit: number | null): Promise<void> {
+    const bytes = idleCheckpointLimit(inMemory, limit);
+    if (bytes !== null) await this.meta.run(`SET memory_limit = '${Math.ceil(bytes / MIB)}MiB'`);
+    await this.meta.run(`SET max_vacuum_tasks = ${IDLE_VACUUM_TASKS}`);
     try {
       await this.meta.run('CHECKPOINT');
     } finally {
-      await this.meta.run(`SET memory_limit = ${quoteString(this.memoryLimit)}`);
+      await this.meta.run('SET max_vacuum_tasks = 0');
+      if (bytes !== null) await this.meta.run(`SET memory_limit = ${quoteString(this.memoryLimit)}`);
     }
   }
 
@@ -89,7 +94,7 @@ export class Warehouse {
     try {
       if (walBytes(this.path) >= CHECKPOINT_AT_CLOSE_BYTES) {
         const { inMemory, limit } = await this.memory();
-        await this.checkpointWithin(idleCheckpointLimit(inMemory, limit));
+        await this.idleCheckpoint(inMemory, limit);
       }
     } catch {
       // Not checkpointed: the next open replays the WAL, nothing is lost.
@@ -125,6 +130,8 @@ export function parseDuckDbSize(text: string): number | null {
 const MIB = 1 << 20;
 /** warehouse_memory_limit when the project sets none. */
 export const DEFAULT_MEMORY_LIMIT = '256MB';
+/** Row-group merges an idle checkpoint may run per table: DuckDB's default. */
+export const IDLE_VACUUM_TASKS = 100;
 /** A checkpoint with no node running (the last one, or between nodes) runs within this much memory... */
 export const IDLE_CHECKPOINT_LIMIT = 128 * MIB;
 /** ...or, when more table data waits to be checkpointed, within that data plus this much. */

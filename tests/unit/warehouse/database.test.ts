@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CHECKPOINT_AT_CLOSE_BYTES,
   IDLE_CHECKPOINT_HEADROOM,
+  IDLE_VACUUM_TASKS,
   IDLE_CHECKPOINT_LIMIT,
   idleCheckpointLimit,
   parseDuckDbSize,
@@ -135,6 +136,35 @@ describe('closing a warehouse file', () => {
   });
 });
 
+describe('merging row groups', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'loom-merge-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('happens only in checkpoints with no node running, and keeps every row', async () => {
+    const path = join(dir, 'w.duckdb');
+    const warehouse = await Warehouse.open(path);
+    const rowGroups = async (w: Warehouse) =>
+      (await w.meta.all<{ n: number }>("select count(distinct row_group_id)::integer as n from pragma_storage_info('t')"))[0]!.n;
+    await warehouse.writer.run('create table t(i bigint, s varchar)');
+    // Like DuckDB's own checkpoints while a node writes: each leaves its rows in a row group of their own.
+    for (let i = 0; i < 20; i++) {
+      await warehouse.writer.run(`insert into t select i, 'row ' || i from range(${i * 10_000}, ${(i + 1) * 10_000}) r(i)`);
+      await warehouse.writer.run('checkpoint');
+    }
+    expect(await rowGroups(warehouse)).toBe(20);
+    await warehouse.writer.run("insert into t select -i, repeat('x', 40) from range(1, 30001) r(i)");
+    await warehouse.close(); // a write-ahead log of over 1 MiB: an idle checkpoint
+
+    const again = await Warehouse.open(path);
+    expect(await rowGroups(again)).toBeLessThanOrEqual(3);
+    expect(await again.meta.all('select count(*)::integer as n, count(distinct i)::integer as keys from t')).toEqual([{ n: 230_000, keys: 230_000 }]);
+    await again.close();
+  });
+});
+
 describe('idleCheckpointLimit', () => {
   const MB = 1 << 20;
   it('lowers the limit for the closing checkpoint, never below the unsaved table data plus headroom', () => {
@@ -207,7 +237,13 @@ describe('relieving a warehouse of new table data', () => {
     expect(before).toBeGreaterThan(200e6 * RELIEF_SHARE);
     const statements = vi.spyOn(warehouse.meta, 'run');
     expect(await warehouse.relieveMemory(0, { alone: true })).toBe(true);
-    expect(statements.mock.calls.map(([sql]) => sql)).toEqual([`SET memory_limit = '${IDLE_CHECKPOINT_LIMIT / 2 ** 20}MiB'`, 'CHECKPOINT', "SET memory_limit = '200MB'"]);
+    expect(statements.mock.calls.map(([sql]) => sql)).toEqual([
+      `SET memory_limit = '${IDLE_CHECKPOINT_LIMIT / 2 ** 20}MiB'`,
+      `SET max_vacuum_tasks = ${IDLE_VACUUM_TASKS}`,
+      'CHECKPOINT',
+      'SET max_vacuum_tasks = 0',
+      "SET memory_limit = '200MB'",
+    ]);
     expect(await limit()).toBe(configured);
     expect(await inMemoryBytes(warehouse)).toBeLessThan(before / 4);
 
