@@ -202,9 +202,9 @@ export function appendNumber(appender: DuckDBAppender, value: number | null | un
   else appender.appendDouble(value);
 }
 
-/** Opens (creating if needed) the warehouse file; a second process gets a clear error instead of a corrupt file. */
 /**
- * Opens DuckDB with row-group merging off: DuckDB's own checkpoints (every 16 MB of write-ahead log) would merge
+ * Opens (creating if needed) the warehouse file; a second process gets a clear error instead of a corrupt file.
+ * Row-group merging is off: DuckDB's own checkpoints (every 16 MB of write-ahead log) would merge
  * at whatever moment the log fills, under the full memory limit, and after a large llm model that merge read
  * every table (one such checkpoint took a 1,000,000-row build to 627 MB). Warehouse merges only in checkpoints of
  * its own while no node runs (Warehouse.idleCheckpoint).

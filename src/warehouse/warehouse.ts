@@ -148,8 +148,8 @@ export const IDLE_CHECKPOINT_HEADROOM = 64 * MIB;
  */
 export function idleCheckpointLimit(inMemoryBytes: number, limitBytes: number | null): number | null {
   if (limitBytes === null) return null;
-  const closing = Math.max(IDLE_CHECKPOINT_LIMIT, inMemoryBytes + IDLE_CHECKPOINT_HEADROOM);
-  return closing < limitBytes ? closing : null;
+  const bytes = Math.max(IDLE_CHECKPOINT_LIMIT, inMemoryBytes + IDLE_CHECKPOINT_HEADROOM);
+  return bytes < limitBytes ? bytes : null;
 }
 
 /** A write-ahead log at least this large is checkpointed at close; a smaller one is left for the next open. */

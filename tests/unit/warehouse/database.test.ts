@@ -167,7 +167,7 @@ describe('merging row groups', () => {
 
 describe('idleCheckpointLimit', () => {
   const MB = 1 << 20;
-  it('lowers the limit for the closing checkpoint, never below the unsaved table data plus headroom', () => {
+  it('lowers the limit for an idle checkpoint, never below the unsaved table data plus headroom', () => {
     expect(idleCheckpointLimit(40 * MB, 256 * MB)).toBe(IDLE_CHECKPOINT_LIMIT);
     expect(idleCheckpointLimit(200 * MB, 1024 * MB)).toBe(200 * MB + IDLE_CHECKPOINT_HEADROOM);
   });
