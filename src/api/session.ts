@@ -115,6 +115,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       runBudget: createBudget('run', config.budget_usd ?? null),
       signal: controller.signal,
     };
+    // Nodes inside run() before their relief: the scheduler's own count still holds a node until run() returns.
     let running = 0;
     const results = await schedule(manifest, selected, {
       threads: options.flags.threads,
@@ -140,7 +141,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);
         running--;
-        await warehouse.relieveMemory(undefined, { alone: running === 0 });
+        await warehouse.relieveMemory({ alone: running === 0 });
         reporter.nodeEnd(node, result, index, selected.length);
         return result;
       },

@@ -42,7 +42,8 @@ export class Warehouse {
    * A checkpoint that cannot run now (other transactions) is simply tried again later. `alone`: no node is
    * running, so the checkpoint may run within a lower memory limit (see idleCheckpointLimit).
    */
-  async relieveMemory(now = performance.now(), options: { alone?: boolean } = {}): Promise<boolean> {
+  async relieveMemory(options: { alone?: boolean; now?: number } = {}): Promise<boolean> {
+    const now = options.now ?? performance.now();
     if (now - this.lastReliefCheck < RELIEF_CHECK_MS) return false;
     this.lastReliefCheck = now;
     try {

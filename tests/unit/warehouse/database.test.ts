@@ -218,10 +218,10 @@ describe('relieving a warehouse of new table data', () => {
     await manySmallTables(warehouse, 120);
     const before = await inMemoryBytes(warehouse);
     expect(before).toBeGreaterThan(64e6 * RELIEF_SHARE);
-    expect(await warehouse.relieveMemory(0)).toBe(true);
+    expect(await warehouse.relieveMemory({ now: 0 })).toBe(true);
     expect(await inMemoryBytes(warehouse)).toBeLessThan(before / 4);
     // Looked just now: the next look waits RELIEF_CHECK_MS.
-    expect(await warehouse.relieveMemory(RELIEF_CHECK_MS / 2)).toBe(false);
+    expect(await warehouse.relieveMemory({ now: RELIEF_CHECK_MS / 2 })).toBe(false);
     await warehouse.close();
     const again = await Warehouse.open(path);
     expect(await again.meta.all('select count(*)::integer as n from t119')).toEqual([{ n: 1 }]);
@@ -236,7 +236,7 @@ describe('relieving a warehouse of new table data', () => {
     const before = await inMemoryBytes(warehouse);
     expect(before).toBeGreaterThan(200e6 * RELIEF_SHARE);
     const statements = vi.spyOn(warehouse.meta, 'run');
-    expect(await warehouse.relieveMemory(0, { alone: true })).toBe(true);
+    expect(await warehouse.relieveMemory({ now: 0, alone: true })).toBe(true);
     expect(statements.mock.calls.map(([sql]) => sql)).toEqual([
       `SET memory_limit = '${IDLE_CHECKPOINT_LIMIT / 2 ** 20}MiB'`,
       `SET max_vacuum_tasks = ${IDLE_VACUUM_TASKS}`,
@@ -250,7 +250,7 @@ describe('relieving a warehouse of new table data', () => {
     // With another node running, its queries keep the whole limit.
     await manySmallTables(warehouse, 160, 'u');
     statements.mockClear();
-    expect(await warehouse.relieveMemory(RELIEF_CHECK_MS, { alone: false })).toBe(true);
+    expect(await warehouse.relieveMemory({ now: RELIEF_CHECK_MS, alone: false })).toBe(true);
     expect(statements.mock.calls.map(([sql]) => sql)).toEqual(['CHECKPOINT']);
     await warehouse.close();
   });
@@ -258,7 +258,7 @@ describe('relieving a warehouse of new table data', () => {
   it('leaves a warehouse with little new data alone', async () => {
     const warehouse = await Warehouse.open(join(dir, 'w.duckdb'), { memoryLimit: '64MB' });
     await manySmallTables(warehouse, 3);
-    expect(await warehouse.relieveMemory(0)).toBe(false);
+    expect(await warehouse.relieveMemory({ now: 0 })).toBe(false);
     await warehouse.close();
   });
 
@@ -270,7 +270,7 @@ describe('relieving a warehouse of new table data', () => {
     for (let i = 0; i < 100; i++) {
       await warehouse.writer.run(`create table t${i} (${columns})`);
       await warehouse.writer.run(`insert into t${i} values (${Array.from({ length: 11 }, () => "'x'").join(', ')})`);
-      await warehouse.relieveMemory((now += RELIEF_CHECK_MS));
+      await warehouse.relieveMemory({ now: (now += RELIEF_CHECK_MS) });
     }
     expect(await warehouse.meta.all('select count(*)::integer as n from t99')).toEqual([{ n: 1 }]);
     await warehouse.close();
