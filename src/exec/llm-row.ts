@@ -44,10 +44,12 @@ export interface RowFailure {
 
 export type RowOutcome = { finished: FinishedRow; results: EvaluatorResult[] | null } | { failed: RowFailure };
 
-/** A pending row with its prompt rendered, ready to be sent. */
+/**
+ * A pending row with its prompt rendered, ready to be sent. Rows are prepared a chunk ahead, so they outlive a
+ * few scavenges: the input is kept once, as `pending.row`'s text, and parsed again only for evaluators.
+ */
 export interface PreparedRow {
   pending: PendingRow;
-  row: Record<string, unknown>;
   messages: ChatMessage[];
   /** The transform request, built once: its cache key is computed for the prefetch and reused by the call. */
   request: CompletionRequest;
@@ -58,7 +60,7 @@ export function prepareRow(plan: RowPlan, pending: PendingRow): PreparedRow | { 
   const row = JSON.parse(pending.row) as Record<string, unknown>;
   try {
     const messages = plan.renderer.messages(row);
-    return { pending, row, messages, request: transformRequest(plan, messages) };
+    return { pending, messages, request: transformRequest(plan, messages) };
   } catch (e) {
     return { failed: { key: pending.key, error: new Error(`cannot render the prompt for row ${pending.key}: ${(e as Error).message}`) } };
   }
@@ -77,20 +79,22 @@ export function transformRequest(plan: RowPlan, messages: ChatMessage[], params:
  * failures (the row is retried next build).
  */
 export async function processRow(plan: RowPlan, prepared: PreparedRow): Promise<RowOutcome> {
-  const { pending, row, messages, request } = prepared;
+  const { pending, messages, request } = prepared;
+  let row: Record<string, unknown> | undefined;
+  const input = () => (row ??= JSON.parse(pending.row) as Record<string, unknown>);
   const prompt = messages[messages.length - 1].content;
   const base = (model: string) => ({ ...plan.params, model });
   const context = (stage: CallContext['stage']): CallContext => ({ run_id: plan.runId, node_id: plan.nodeId, row_key: pending.key, stage, budgets: plan.budgets });
 
   try {
     let attempt = await answer(plan, messages, request, plan.fallbackModels, context);
-    let evaluation = await judge(plan, attempt.parsed, row, prompt, pending.key);
+    let evaluation = await judge(plan, attempt.parsed, input, prompt, pending.key);
     const failing = () => !attempt.parsed.ok || (evaluation !== null && !evaluation.decision.passed);
     const fallbackModel = plan.evaluate?.on_failure === 'fallback' ? plan.evaluate.fallback_model : undefined;
     if (fallbackModel && failing()) {
       const first = attempt.parsed.ok ? evaluation!.decision.reason : attempt.parsed.error;
       attempt = await answer(plan, messages, transformRequest(plan, messages, base(fallbackModel)), [], context);
-      evaluation = await judge(plan, attempt.parsed, row, prompt, pending.key);
+      evaluation = await judge(plan, attempt.parsed, input, prompt, pending.key);
       const note = ` (after fallback to ${fallbackModel}; first answer: ${first})`;
       if (!attempt.parsed.ok) attempt.parsed = { ok: false, error: attempt.parsed.error + note };
       else if (evaluation && !evaluation.decision.passed) evaluation.decision.reason += note;
@@ -161,7 +165,7 @@ async function answer(
 /** The evaluators' modules (23 of them), loaded by the first row with evaluators to run: ~10 ms of start-up otherwise. */
 let evaluatorsLoading: Promise<typeof import('../evaluate/evaluate-row.js')> | undefined;
 
-async function judge(plan: RowPlan, parsed: ParsedAnswer, row: Record<string, unknown>, prompt: string, key: string) {
+async function judge(plan: RowPlan, parsed: ParsedAnswer, input: () => Record<string, unknown>, prompt: string, key: string) {
   if (!plan.evaluate || plan.evaluate.specs.length === 0 || !parsed.ok) return null;
   const { evaluateRow } = await (evaluatorsLoading ??= import('../evaluate/evaluate-row.js'));
   const runtime: EvaluatorRuntime = {
@@ -172,7 +176,7 @@ async function judge(plan: RowPlan, parsed: ParsedAnswer, row: Record<string, un
     project_dir: plan.projectDir,
     read_cache: plan.readCache,
   };
-  return evaluateRow(plan.evaluate.specs, plan.evaluate.gate, { output: parsed.value, input: row, prompt, row_key: key }, runtime);
+  return evaluateRow(plan.evaluate.specs, plan.evaluate.gate, { output: parsed.value, input: input(), prompt, row_key: key }, runtime);
 }
 
 function toEvaluationRow(r: EvaluatorResult): EvaluationRow {

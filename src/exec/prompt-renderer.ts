@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Manifest, ManifestNode } from '../compile/manifest-types.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ChatMessage } from '../llm/types.js';
+import type { Template } from 'nunjucks';
 import { createTemplateEnvironment, TemplateLookupError, type TemplateResolvers } from '../template/environment.js';
 import { nunjucks } from '../template/nunjucks.js';
+import { rowRenderer, type RowRender } from '../template/row-render.js';
 
 /** Build-time resolvers, from the manifest: the same answers compile gave, for whatever the compiled prompt still calls. */
 export function manifestResolvers(manifest: Manifest, config: ResolvedConfig, env: Readonly<Record<string, string | undefined>>): TemplateResolvers {
@@ -66,19 +68,36 @@ export interface PromptRenderer {
   messages(row: Record<string, unknown>): ChatMessage[];
 }
 
-/** Compiles a node's compiled prompt (and system prompt) once; renders them per row with `row` bound. */
+/**
+ * Compiles a node's compiled prompt (and system prompt) once; renders them per row with `row` bound. Prompts
+ * that are text plus `{{ row... }}` lookups render without nunjucks (template/row-render.ts); nunjucks is
+ * loaded only for the others, or for a row the fast path hands back.
+ */
 export function promptRenderer(node: ManifestNode, manifest: Manifest, config: ResolvedConfig, env: Readonly<Record<string, string | undefined>>): PromptRenderer {
-  const environment = createTemplateEnvironment(config.projectDir, config.promptPaths, manifestResolvers(manifest, config, env));
   const prompt = node.prompt!;
-  const Template = nunjucks().Template;
-  const user = new Template(prompt.compiled, environment, prompt.path, true);
-  const system = prompt.system ? new Template(prompt.system.compiled, environment, prompt.system.path, true) : null;
+  let templates: { user: Template; system: Template | null } | undefined;
+  const nunjucksTemplates = () => {
+    if (!templates) {
+      const environment = createTemplateEnvironment(config.projectDir, config.promptPaths, manifestResolvers(manifest, config, env));
+      const Template = nunjucks().Template;
+      templates = {
+        user: new Template(prompt.compiled, environment, prompt.path, true),
+        system: prompt.system ? new Template(prompt.system.compiled, environment, prompt.system.path, true) : null,
+      };
+    }
+    return templates;
+  };
+  const fastUser = rowRenderer(prompt.compiled);
+  const fastSystem = prompt.system ? rowRenderer(prompt.system.compiled) : null;
+  // Compiled now when nunjucks renders every row, so a prompt it cannot compile fails the node before any row.
+  if (!fastUser || (prompt.system && !fastSystem)) nunjucksTemplates();
+  const render = (fast: RowRender | null, template: () => Template, row: Record<string, unknown>) =>
+    fast?.(row) ?? template().render({ row });
   return {
     messages(row) {
-      const context = { row };
       const out: ChatMessage[] = [];
-      if (system) out.push({ role: 'system', content: system.render(context) });
-      out.push({ role: 'user', content: user.render(context) });
+      if (prompt.system) out.push({ role: 'system', content: render(fastSystem, () => nunjucksTemplates().system!, row) });
+      out.push({ role: 'user', content: render(fastUser, () => nunjucksTemplates().user, row) });
       return out;
     },
   };

@@ -19,6 +19,8 @@ export type SimpleSegment =
 const FUNCTIONS = new Set(['ref', 'source', 'var', 'env_var', 'context']);
 /** Names nunjucks reads as literals or operators, never as variables. */
 const RESERVED = new Set(['true', 'false', 'True', 'False', 'none', 'None', 'null', 'not', 'and', 'or', 'in', 'is', 'if', 'else']);
+/** Names nunjucks' lexer reads as literals even after a dot: `row.none` is a parse error there, not a lookup. */
+const LEXER_LITERALS = new Set(['true', 'false', 'none', 'null']);
 
 const OPEN_BRACE = 123; // {
 const CLOSE_BRACE = 125; // }
@@ -132,7 +134,7 @@ function scanExpression(source: string, from: number): Expression | null {
     while (source.charCodeAt(i) === 46 /* . */) {
       const at = i + 1;
       i = scanName(source, at);
-      if (i === at) return null;
+      if (i === at || LEXER_LITERALS.has(source.slice(at, i))) return null;
     }
     result = { kind: 'lookup', end: 0 };
   }

@@ -1,17 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LOOM_V8_FLAGS } from '../../../src/cli/v8-flags.js';
+import { LOOM_RUN_V8_FLAGS, LOOM_V8_FLAGS, RUN_NEW_SPACE_CAP_BYTES } from '../../../src/cli/v8-flags.js';
 
 const FLAGS_MODULE = fileURLToPath(new URL('../../../dist/cli/v8-flags.js', import.meta.url));
 
 describe('the V8 flags the CLI sets for itself', () => {
-  it('are all known to this Node: V8 prints "unrecognized flag" and ignores one it does not know', () => {
-    const script = `import(${JSON.stringify(FLAGS_MODULE)}).then((m) => { m.applyV8Flags(); console.log('applied'); })`;
+  it.each([
+    ['applyV8Flags', LOOM_V8_FLAGS, '--liftoff-only'],
+    ['applyRunV8Flags', LOOM_RUN_V8_FLAGS, '--heap-growing-percent=20'],
+  ] as const)('are all known to this Node (%s): V8 prints "unrecognized flag" and ignores one it does not know', (apply, flags, expected) => {
+    const script = `import(${JSON.stringify(FLAGS_MODULE)}).then((m) => { m.${apply}(); console.log('applied'); })`;
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('applied');
-    expect(LOOM_V8_FLAGS).toContain('--liftoff-only');
+    expect(flags).toContain(expected);
   });
 
   it('leave WebAssembly working: a module compiled afterwards still runs', () => {
@@ -21,5 +24,32 @@ describe('the V8 flags the CLI sets for itself', () => {
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('5');
+  });
+
+  // Allocation churn with survivors (a ring of 50,000 live objects), as a build's rows in flight: it grows an
+  // uncapped new space to Node's maximum of 32 MB. Returns the largest new space seen, in MB.
+  const newSpacePeak = (cap: boolean) => {
+    const script = `
+      const v8 = await import('node:v8');
+      const m = await import(${JSON.stringify(FLAGS_MODULE)});
+      if (${cap}) m.applyRunV8Flags();
+      const ring = new Array(50000);
+      let peak = 0;
+      for (let i = 0; i < 4e6; i++) {
+        ring[i % ring.length] = { i, text: 'row ' + i };
+        if (i % 20000 === 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+        }
+      }
+      console.log(peak / 1048576);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    return Number(run.stdout.trim());
+  };
+
+  it('cap new space at 8 MB in the run phase, where Node would let it grow to 32 MB', () => {
+    expect(newSpacePeak(false)).toBe(32);
+    expect(newSpacePeak(true)).toBeLessThanOrEqual(RUN_NEW_SPACE_CAP_BYTES / 1048576);
   });
 });
