@@ -2,7 +2,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * V8 flags the `loom` process sets for itself, before any WebAssembly is compiled.
+ * V8 flags the `loom` process sets for itself, before any WebAssembly is compiled (and the new space cap below).
  *
  * `--liftoff-only`: undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it at once with its
  * baseline compiler (Liftoff), then recompiles the hot parser functions with TurboFan on background threads;
@@ -14,6 +14,7 @@ export const LOOM_V8_FLAGS = ['--liftoff-only'] as const;
 
 export function applyV8Flags(): void {
   for (const flag of LOOM_V8_FLAGS) setFlagsFromString(flag);
+  capNewSpace(NEW_SPACE_CAP_BYTES);
 }
 
 /**
@@ -29,19 +30,20 @@ export function applyV8Flags(): void {
 export const LOOM_RUN_V8_FLAGS = ['--heap-growing-percent=20'] as const;
 
 /**
- * The young generation's cap for the run phase: two semi-spaces of 4 MB, what `node --max-semi-space-size=4`
+ * The young generation's cap, set at start-up: two semi-spaces of 4 MB, what `node --max-semi-space-size=4`
  * gives. Node's default lets them grow to 16 MB each, and both stay resident: 32 MB of a 10,000-row build's
- * ~210 MB peak. The run phase allocates at a steady rate and little of it lives long, so small semi-spaces
- * scavenge as well: the 10,000-row build peaked 186-187 MB with this cap and 193-196 MB with 16 MB, in the same
- * time; 200,000 rows at zero latency took 25.1-25.3 s against 25.4-26.2 s. A semi-space's maximum is fixed when
- * the process starts, so the cap stops growth instead: V8 reads `--semi-space-growth-factor` each time it grows
- * new space, and a factor of 1 keeps it at its size. New space already past the cap (a large compile) stays.
+ * ~210 MB peak. A build allocates at a steady rate and little of it lives long, so small semi-spaces scavenge as
+ * well: the 10,000-row build peaked 181-188 MB in 6 runs with this cap, 193-196 MB with 16 MB, in the same time;
+ * 200,000 rows at zero latency took 25.1-25.3 s against 25.4-26.2 s; a cold compile of 10,000 models 1.19-1.37 s
+ * against 1.28-1.33 s. It is set at start-up because it only stops growth: applied once the project was compiled,
+ * it found new space already at 16 MB in some builds (203-206 MB peaks). A semi-space's maximum is fixed when the
+ * process starts, but V8 reads `--semi-space-growth-factor` each time it grows new space, and a factor of 1 keeps
+ * it at its size.
  */
-export const RUN_NEW_SPACE_CAP_BYTES = 8 * 1024 * 1024;
+export const NEW_SPACE_CAP_BYTES = 8 * 1024 * 1024;
 
 export function applyRunV8Flags(): void {
   for (const flag of LOOM_RUN_V8_FLAGS) setFlagsFromString(flag);
-  capNewSpace(RUN_NEW_SPACE_CAP_BYTES);
 }
 
 /** New space (both semi-spaces) stops growing once it has `bytes` committed: now, or after the GC that gets it there. */

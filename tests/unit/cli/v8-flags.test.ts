@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LOOM_RUN_V8_FLAGS, LOOM_V8_FLAGS, RUN_NEW_SPACE_CAP_BYTES } from '../../../src/cli/v8-flags.js';
+import { LOOM_RUN_V8_FLAGS, LOOM_V8_FLAGS, NEW_SPACE_CAP_BYTES } from '../../../src/cli/v8-flags.js';
 
 const FLAGS_MODULE = fileURLToPath(new URL('../../../dist/cli/v8-flags.js', import.meta.url));
 
@@ -32,7 +32,7 @@ describe('the V8 flags the CLI sets for itself', () => {
     const script = `
       const v8 = await import('node:v8');
       const m = await import(${JSON.stringify(FLAGS_MODULE)});
-      if (${cap}) m.applyRunV8Flags();
+      if (${cap}) m.applyV8Flags();
       const ring = new Array(50000);
       let peak = 0;
       for (let i = 0; i < 4e6; i++) {
@@ -48,8 +48,8 @@ describe('the V8 flags the CLI sets for itself', () => {
     return Number(run.stdout.trim());
   };
 
-  it('cap new space at 8 MB in the run phase, where Node would let it grow to 32 MB', () => {
+  it('cap new space at 8 MB, where Node would let it grow to 32 MB', () => {
     expect(newSpacePeak(false)).toBe(32);
-    expect(newSpacePeak(true)).toBeLessThanOrEqual(RUN_NEW_SPACE_CAP_BYTES / 1048576);
+    expect(newSpacePeak(true)).toBeLessThanOrEqual(NEW_SPACE_CAP_BYTES / 1048576);
   });
 });
