@@ -1,4 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver, type NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
@@ -32,28 +32,51 @@ export const LOOM_RUN_V8_FLAGS = ['--heap-growing-percent=20'] as const;
 /**
  * The young generation's cap, set at start-up: two semi-spaces of 4 MB, what `node --max-semi-space-size=4`
  * gives. Node's default lets them grow to 16 MB each, and both stay resident: 32 MB of a 10,000-row build's
- * ~210 MB peak. A build allocates at a steady rate and little of it lives long, so small semi-spaces scavenge as
- * well: the 10,000-row build peaked 181-188 MB in 6 runs with this cap, 193-196 MB with 16 MB, in the same time;
- * 200,000 rows at zero latency took 25.1-25.3 s against 25.4-26.2 s; a cold compile of 10,000 models 1.19-1.37 s
- * against 1.28-1.33 s. It is set at start-up because it only stops growth: applied once the project was compiled,
- * it found new space already at 16 MB in some builds (203-206 MB peaks). A semi-space's maximum is fixed when the
- * process starts, but V8 reads `--semi-space-growth-factor` each time it grows new space, and a factor of 1 keeps
- * it at its size.
+ * ~210 MB peak. A build that waits on the network allocates slowly and little of what it allocates lives long, so
+ * small semi-spaces scavenge as well: the 10,000-row build at 50 ms peaked 182-186 MB with the cap against
+ * 203-215 MB without, taking 8.65-8.74 s against 8.53-8.60 s (4 interleaved pairs, with the run-phase flag below).
+ * A build bound by CPU allocates fast (at zero latency about 350 MB/s, ~90 scavenges a second with the cap), where
+ * the cap cost 25% (200,000 rows: 27.8-29.4 s against 23.0-23.5 s): more than `LIFT_ABOVE_SCAVENGES_PER_SECOND`
+ * lifts it for the rest of the process (200,000 rows then: 22.6-22.8 s and 347-349 MB, against 21.8-23.0 s and
+ * 389-412 MB with no flag of this file's). It is set at start-up because it only stops growth: applied after the
+ * compile, it found new space already at 16 MB in some builds. A semi-space's maximum is fixed when the process
+ * starts, but V8 reads `--semi-space-growth-factor` each time it grows new space: 1 keeps it at its size.
  */
 export const NEW_SPACE_CAP_BYTES = 8 * 1024 * 1024;
+/** Scavenges within one second that lift the cap: the 10,000-row build at 50 ms runs ~12 a second. */
+export const LIFT_ABOVE_SCAVENGES_PER_SECOND = 40;
+/** V8's own growth factor, restored when the cap is lifted. */
+const DEFAULT_GROWTH_FACTOR = 2;
 
 export function applyRunV8Flags(): void {
   for (const flag of LOOM_RUN_V8_FLAGS) setFlagsFromString(flag);
 }
 
-/** New space (both semi-spaces) stops growing once it has `bytes` committed: now, or after the GC that gets it there. */
-export function capNewSpace(bytes: number): void {
-  const stopGrowth = () => setFlagsFromString('--semi-space-growth-factor=1');
-  if (newSpaceBytes() >= bytes) return stopGrowth();
-  const observer = new PerformanceObserver(() => {
-    if (newSpaceBytes() < bytes) return;
-    stopGrowth();
-    observer.disconnect();
+/**
+ * New space (both semi-spaces) stops growing once it has `bytes` committed, unless scavenges come faster than
+ * `liftAbove` in one second: then it may grow again as V8 likes, for good.
+ */
+export function capNewSpace(bytes: number, liftAbove = LIFT_ABOVE_SCAVENGES_PER_SECOND): void {
+  let capped = false;
+  const cap = () => {
+    if (capped || newSpaceBytes() < bytes) return;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    capped = true;
+  };
+  cap();
+  const scavenges: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as unknown as { detail?: NodeGCPerformanceDetail }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges.push(entry.startTime);
+    }
+    const last = scavenges[scavenges.length - 1] ?? 0;
+    while (scavenges.length > 0 && scavenges[0] < last - 1000) scavenges.shift();
+    if (scavenges.length > liftAbove) {
+      setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+      observer.disconnect();
+      return;
+    }
+    cap();
   });
   observer.observe({ entryTypes: ['gc'] });
 }
