@@ -24,8 +24,8 @@ export function applyV8Flags(): void {
  * before the next one, instead of a factor of up to 4 that it picks when the main thread is busy. A build's live
  * heap is small and flat (19 MB at 10,000 rows), but rows that wait on an answer survive two scavenges and die in
  * old space; with the default factor that garbage grew old space to 42 MB before the next full GC, with 20 it
- * stays near 26-30 MB (peak space sizes, 10,000-row build). V8 reads the flag at every full GC, so setting it late
- * works. Not set for compile: its live heap grows to the end, and a small factor would mark it many more times.
+ * peaked at 26 MB (10,000-row build; 34 MB with the new space cap below, which promotes more). V8 reads the flag
+ * at every full GC, so setting it late works. Not set for compile: its live heap grows to the end, and a small factor would mark it many more times.
  */
 export const LOOM_RUN_V8_FLAGS = ['--heap-growing-percent=20'] as const;
 
@@ -33,8 +33,8 @@ export const LOOM_RUN_V8_FLAGS = ['--heap-growing-percent=20'] as const;
  * The young generation's cap, set at start-up: two semi-spaces of 4 MB, what `node --max-semi-space-size=4`
  * gives. Node's default lets them grow to 16 MB each, and both stay resident: 32 MB of a 10,000-row build's
  * ~210 MB peak. A build that waits on the network allocates slowly and little of what it allocates lives long, so
- * small semi-spaces scavenge as well: the 10,000-row build at 50 ms peaked 182-186 MB with the cap against
- * 203-215 MB without, taking 8.65-8.74 s against 8.53-8.60 s (4 interleaved pairs, with the run-phase flag below).
+ * small semi-spaces scavenge as well: the 10,000-row build at 50 ms peaked 182-186 MB with the cap and the run-phase
+ * flag above, against 203-215 MB with neither, taking 8.65-8.74 s against 8.53-8.60 s (4 interleaved pairs).
  * A build bound by CPU allocates fast (at zero latency about 350 MB/s, ~90 scavenges a second with the cap), where
  * the cap cost 25% (200,000 rows: 27.8-29.4 s against 23.0-23.5 s): more than `LIFT_ABOVE_SCAVENGES_PER_SECOND`
  * lifts it for the rest of the process (200,000 rows then: 22.6-22.8 s and 347-349 MB, against 21.8-23.0 s and
