@@ -12,7 +12,8 @@
 const HASHES = 5;
 /** Hex digits per hash: 7 digits are 28 bits, already uniformly spread in a sha256 (5 x 7 of its 64 digits). */
 const DIGITS = 7;
-const BITS_PER_KEY = 64;
+/** 64 bits a key. */
+const LOG2_BITS_PER_KEY = 6;
 /** log2 of the first layer's capacity in keys. */
 const FIRST_LAYER = 14;
 /** Bits of the largest layer the 28-bit hashes can address: 2^28 bits (32 MB, 4 million keys); later layers repeat it. */
@@ -41,8 +42,8 @@ export class KeyFilter {
     let layer = this.layers[this.layers.length - 1];
     if (!layer || layer.count >= layer.capacity) {
       const log2Keys = FIRST_LAYER + this.layers.length;
-      const log2Bits = Math.min(log2Keys + Math.log2(BITS_PER_KEY), MAX_LAYER_BITS);
-      layer = new Layer(log2Bits, 2 ** (log2Bits - Math.log2(BITS_PER_KEY)));
+      const log2Bits = Math.min(log2Keys + LOG2_BITS_PER_KEY, MAX_LAYER_BITS);
+      layer = new Layer(log2Bits, 2 ** (log2Bits - LOG2_BITS_PER_KEY));
       this.layers.push(layer);
     }
     for (let h = 0; h < HASHES; h++) {

@@ -1,10 +1,11 @@
 /**
  * Renders a compiled prompt with one input row without nunjucks, when the prompt is text plus `{{ row... }}`
  * lookups (the shape the scanner in simple.ts reads): a build then never loads nunjucks for such prompts, and
- * each row costs a few string concatenations instead of a nunjucks frame, context and output buffer (about a
- * third of a 10,000-row build's allocations were rendering). What it prints is what nunjucks prints with
- * `autoescape: false` (tests/unit/compiler/row-render.test.ts renders generated templates and rows both ways).
+ * each row costs a few string concatenations instead of a nunjucks frame, context and output buffer. What it
+ * prints is what nunjucks prints with `autoescape: false` (tests/unit/compiler/row-render.test.ts renders
+ * generated templates and rows both ways).
  */
+import { printed } from './environment.js';
 import { scanSimpleTemplate } from './simple.js';
 
 /** One input row's values filled into the prompt; `null` when the row needs nunjucks (see `rowRenderer`). */
@@ -40,13 +41,10 @@ export function rowRenderer(compiled: string): RowRender | null {
     for (let i = 0; i < paths.length; i++) {
       const value = lookup(row, paths[i]);
       if (value === NEEDS_NUNJUCKS) return null;
-      // nunjucks' suppressValue, then `output += value`: null and undefined print nothing.
-      if (value !== undefined && value !== null) {
-        try {
-          out += value;
-        } catch {
-          return null; // an object that cannot be printed (its own `toString` is not a function): nunjucks reports it
-        }
+      try {
+        out += printed(value);
+      } catch {
+        return null; // an object that cannot be printed (its own `toString` is not a function): nunjucks reports it
       }
       out += texts[i + 1];
     }
