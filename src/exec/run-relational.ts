@@ -50,8 +50,9 @@ export async function runSource(node: ManifestNode, ctx: RunContext): Promise<No
 
 /** A sql model: its compiled select as a table or view. */
 export async function runSql(node: ManifestNode, ctx: RunContext): Promise<NodeResult> {
-  // compile refuses these already; a manifest from elsewhere must not run a second statement either.
-  const statements = await ctx.warehouse.writer.statementCount(node.compiled_code!);
+  // compile refuses these already; a manifest from elsewhere must not run a second statement either. Text that
+  // does not parse is left to DuckDB to report in its own words below: it parses every statement before running one.
+  const statements = await ctx.warehouse.writer.statementCount(node.compiled_code!).catch(() => 1);
   if (statements !== 1) return emptyResult(node.unique_id, 'error', `${node.original_file_path}: ${multiStatementMessage(node.name, statements)}`);
   const materialized = node.config.materialized ?? 'table';
   const before = materialized === 'table' ? await tableRows(ctx.warehouse.writer, node.relation_name) : null;
