@@ -10,6 +10,7 @@ import type { LinkedProject } from '../graph/types.js';
 import { readGitInfo } from '../state/git.js';
 import { partialParseKey, readPartialParse, replaceMetadata, writePartialParse } from '../state/partial-parse.js';
 import { readStateManifest } from '../state/previous-manifest.js';
+import { checkSqlStatements, StatementCandidates } from './sql-statements.js';
 import { loomVersion } from './version.js';
 
 export interface CompileOptions extends ConfigOverrides {
@@ -126,15 +127,16 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
   const writer = options.write !== false ? new TargetWriter(projectDir, config.targetPath) : null;
   const selecting = !!(options.select?.length || options.exclude?.length || options.state);
   const keep = options.keepManifest !== false || !writer || selecting;
+  const statements = new StatementCandidates(writer ?? undefined);
   const compiled = compileProject(
     linked,
     { env, git: meta.git, invocationId: meta.invocation_id, generatedAt: meta.generated_at, loomVersion: meta.loom_version },
-    writer ?? undefined,
+    statements,
     keep,
   );
   const { counts } = compiled;
+  diagnostics.push(...compiled.diagnostics, ...(await checkSqlStatements(statements, linked)));
   lap('compile');
-  diagnostics.push(...compiled.diagnostics);
   if (hasErrors(diagnostics)) {
     await writer?.abandon();
     return fail(diagnostics, config, linked);

@@ -62,6 +62,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   const usesOpenAI = selected.some((id) => manifest.nodes[id].kind === 'llm' && manifest.nodes[id].config.llm?.provider === 'openai');
   if (usesOpenAI && config.target.providerSettings.transport !== 'sdk') preloadDirectTransport();
   const warehouse = await Warehouse.open(warehousePath, { memoryLimit: config.warehouseMemoryLimit });
+  if (warehouse.recreatedTables.length) reporter.warn(recreatedWarning(warehouse.recreatedTables));
   const controller = new AbortController();
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
   setMaxListeners(0, controller.signal);
@@ -200,6 +201,10 @@ export function expandHeaders(headers: Record<string, string> | undefined, env: 
     });
   }
   return out;
+}
+
+function recreatedWarning(tables: readonly string[]): string {
+  return `the warehouse was missing Loom's own ${tables.join(', ')} (changed from outside); re-created empty: what they held is lost (a missing loom.llm_cache means earlier answers are paid again)`;
 }
 
 /** The LlmService handed to nodes that make no LLM calls. */

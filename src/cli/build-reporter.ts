@@ -93,8 +93,9 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
 
 function details(node: ManifestNode, r: NodeResult): string {
   if (r.status === 'skipped') return 'SKIP';
-  if (node.kind !== 'llm') return `${compact(r.rows)} rows in ${seconds(r.execution_time)}`;
-  const parts = [`${compact(r.rows)} rows`];
+  const deleted = r.rows_deleted ? `, ${compact(r.rows_deleted)} deleted` : '';
+  if (node.kind !== 'llm') return `${compact(r.rows)} rows${deleted} in ${seconds(r.execution_time)}`;
+  const parts = [`${compact(r.rows)} rows${deleted}`];
   const answered = r.rows_passed + r.rows_quarantined + r.rows_skipped;
   if (answered) parts.push(`${answered} new`);
   if (r.rows_quarantined) parts.push(`${r.rows_quarantined} quarantined`);

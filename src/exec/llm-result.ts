@@ -28,7 +28,8 @@ export interface RowTally {
 /**
  * Fills in an llm node's result from its tally: calls, tokens and cost by stage, per-evaluator statistics, and
  * the status with its reasons — error for a gate failure under on_failure: fail, an authentication failure or an
- * abort; partial for a budget stop, rows without an answer, or a batch below batch_threshold.
+ * abort; partial for a budget stop, rows without an answer, a batch below batch_threshold, or (with no
+ * batch_threshold) answered rows of which none passed.
  */
 export function summarizeRun(result: NodeResult, node: ManifestNode, tally: RowTally): void {
   const stats = tally.llm;
@@ -76,6 +77,15 @@ export function summarizeRun(result: NodeResult, node: ManifestNode, tally: RowT
       if (result.status === 'success') result.status = 'partial';
       messages.push(decision.message);
     }
+  } else if (answered > 0 && result.rows_passed === 0) {
+    // Nothing loaded while every row was answered: without a batch_threshold of its own, CI must still notice.
+    if (result.status === 'success') result.status = 'partial';
+    messages.push(nothingPassedMessage(answered));
   }
   result.message = messages.length ? messages.join('; ') : null;
+}
+
+function nothingPassedMessage(answered: number): string {
+  const rows = answered === 1 ? 'the 1 answered row' : `all ${answered} answered rows`;
+  return `${rows} failed (quarantined or skipped), none loaded: see \`loom quarantine list\`; to accept a run where nothing passes, set \`evaluate: { batch_threshold: 0 }\``;
 }

@@ -3,7 +3,10 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ManifestNode } from '../compile/manifest-types.js';
 import { readerSql } from '../compile/relations.js';
-import { exportRelation, materializeQuery, recordSnapshot, relationExists, snapshotSignature } from '../warehouse/materialize.js';
+import { exportRelation, materializeQuery, recordSnapshot, relationExists, snapshotSignature, tableRows } from '../warehouse/materialize.js';
+import { explainSourceError } from './source-errors.js';
+import { isOutOfMemory } from './warehouse-errors.js';
+import { multiStatementMessage } from './sql-statement-message.js';
 import { emptyResult, type NodeResult, type RunContext } from './types.js';
 
 const abs = (ctx: RunContext, path: string) => (isAbsolute(path) ? path : join(ctx.config.projectDir, path));
@@ -31,15 +34,30 @@ export async function runSource(node: ManifestNode, ctx: RunContext): Promise<No
   if (!ctx.flags.fullRefresh && (await snapshotSignature(connection, node.unique_id)) === signature && (await relationExists(connection, node.relation_name))) {
     return { ...emptyResult(node.unique_id), rows: await countOf(ctx, node.relation_name) };
   }
-  const rows = await materializeQuery(connection, node.relation_name, sql, 'table');
+  const describe = `${node.fqn.slice(1).join('.')}, ${node.original_file_path}`;
+  if (file.size === 0) return emptyResult(node.unique_id, 'error', `data file ${location.path} is empty (0 bytes; source ${describe}): a ${location.format} source needs at least ${location.format === 'csv' ? 'a header line' : 'one record'}`);
+  const before = await tableRows(connection, node.relation_name);
+  let rows: number;
+  try {
+    rows = await materializeQuery(connection, node.relation_name, sql, 'table');
+  } catch (e) {
+    if (isOutOfMemory(e)) throw e;
+    return emptyResult(node.unique_id, 'error', explainSourceError(e, { path: location.path, absolutePath: path, describe, options }));
+  }
   await recordSnapshot(connection, node.unique_id, signature);
-  return { ...emptyResult(node.unique_id), rows };
+  return { ...emptyResult(node.unique_id), rows, rows_deleted: shrunkBy(before, rows) };
 }
 
 /** A sql model: its compiled select as a table or view. */
 export async function runSql(node: ManifestNode, ctx: RunContext): Promise<NodeResult> {
-  const rows = await materializeQuery(ctx.warehouse.writer, node.relation_name, node.compiled_code!, node.config.materialized ?? 'table');
-  return { ...emptyResult(node.unique_id), rows };
+  // compile refuses these already; a manifest from elsewhere must not run a second statement either. Text that
+  // does not parse is left to DuckDB to report in its own words below: it parses every statement before running one.
+  const statements = await ctx.warehouse.writer.statementCount(node.compiled_code!).catch(() => 1);
+  if (statements !== 1) return emptyResult(node.unique_id, 'error', `${node.original_file_path}: ${multiStatementMessage(node.name, statements)}`);
+  const materialized = node.config.materialized ?? 'table';
+  const before = materialized === 'table' ? await tableRows(ctx.warehouse.writer, node.relation_name) : null;
+  const rows = await materializeQuery(ctx.warehouse.writer, node.relation_name, node.compiled_code!, materialized);
+  return { ...emptyResult(node.unique_id), rows, rows_deleted: shrunkBy(before, rows) };
 }
 
 /** A destination: the upstream model's rows, without Loom's columns, written to a file or a table. */
@@ -50,6 +68,9 @@ export async function runLoad(node: ManifestNode, ctx: RunContext): Promise<Node
   const rows = await exportRelation(ctx.warehouse.writer, from.relation_name, location, abs(ctx, location.path));
   return { ...emptyResult(node.unique_id), rows, message: `wrote ${location.path}` };
 }
+
+/** A rebuilt table's rows_deleted: how many fewer rows it holds than before (a snapshot has no keys to match). */
+const shrunkBy = (before: number | null, after: number) => Math.max(0, (before ?? 0) - after);
 
 async function countOf(ctx: RunContext, relation: string): Promise<number> {
   const rows = await ctx.warehouse.writer.all<{ n: number }>(`select count(*) as n from ${relation}`);

@@ -7,6 +7,7 @@ import { relationOf } from '../compile/relations.js';
 import { findCycles } from './cycles.js';
 import { destinationId, displayName, modelId, sourceId } from './ids.js';
 import { linkModel } from './link-model.js';
+import { outsideProjectWarning } from './source-paths.js';
 import type { NameTables } from './link-calls.js';
 import type { LinkedNode, LinkedProject } from './types.js';
 
@@ -38,6 +39,8 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
       continue;
     }
     nodes.set(id, sourceNode(id, project, s));
+    const outside = outsideProjectWarning(s, config.projectDir);
+    if (outside) diagnostics.push(outside);
     names.sources.set(`${s.source_name}.${s.name}`, id);
   }
 

@@ -24,6 +24,12 @@ export async function materializeQuery(connection: Connection, relation: string,
   return countRows(connection, relation);
 }
 
+/** Rows a table holds now, or null when `relation` is not a table (a view, or nothing yet). */
+export async function tableRows(connection: Connection, relation: string): Promise<number | null> {
+  const [schema, name] = splitRelation(relation);
+  return (await relationKind(connection, schema, name)) === 'table' ? countRows(connection, relation) : null;
+}
+
 /** The signature the source `uniqueId` was last snapshotted with (see runSource), or null. */
 export async function snapshotSignature(connection: Connection, uniqueId: string): Promise<string | null> {
   const rows = await connection.all<{ table_signature: string | null }>('select table_signature from loom.node_state where unique_id = ?', [uniqueId]);

@@ -62,7 +62,12 @@ export async function migrate(connection: Connection): Promise<void> {
   await connection.run('create schema if not exists loom');
   await connection.run('create table if not exists loom.migrations (version integer primary key, applied_at timestamptz)');
   const rows = await connection.all<{ v: number | null }>('select max(version) as v from loom.migrations');
-  const current = rows[0]?.v ?? 0;
+  let current = rows[0]?.v ?? 0;
+  // Its records dropped from outside while the tables stand: take them as current, repairLoomTables checks them.
+  if (current === 0 && (await connection.columnNames('loom.runs')) !== null) {
+    for (let version = 1; version <= MIGRATIONS.length; version++) await connection.run('insert into loom.migrations values (?, now())', [version]);
+    current = MIGRATIONS.length;
+  }
   if (current > MIGRATIONS.length) {
     throw new UserError(
       error('LOOM203', `this warehouse was written by a newer loom (warehouse schema version ${current}; this loom knows up to ${MIGRATIONS.length}); upgrade loom to use it`),

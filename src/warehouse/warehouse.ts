@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { quoteString } from '../compile/relations.js';
 import { Connection, openInstance } from './database.js';
+import { repairLoomTables } from './loom-schema.js';
 import { migrate } from './migrations.js';
 import type { DuckDBInstance } from '@duckdb/node-api';
 
@@ -13,6 +14,8 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 export class Warehouse {
   /** When relieveMemory() last looked (performance.now()). */
   private lastReliefCheck = -Infinity;
+  /** Loom tables found missing at open and re-created empty (see repairLoomTables), for a warning. */
+  recreatedTables: string[] = [];
 
   private constructor(
     readonly path: string,
@@ -29,9 +32,16 @@ export class Warehouse {
     const connect = async () => new Connection(await instance.connect());
     const meta = await connect();
     await migrate(meta);
+    const recreated = await repairLoomTables(meta, path).catch((e) => {
+      meta.close();
+      instance.closeSync();
+      throw e;
+    });
     // close() decides whether to checkpoint (see CHECKPOINT_AT_CLOSE_BYTES).
     await meta.run('PRAGMA disable_checkpoint_on_shutdown');
-    return new Warehouse(path, instance, await connect(), await connect(), meta, memoryLimit);
+    const warehouse = new Warehouse(path, instance, await connect(), await connect(), meta, memoryLimit);
+    warehouse.recreatedTables = recreated;
+    return warehouse;
   }
 
   /**
