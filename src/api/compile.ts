@@ -168,7 +168,7 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
     }
     lap('write');
   }
-  const manifestPath = join(projectDir, config.targetPath, 'manifest.json');
+  const manifestPath = resolve(projectDir, config.targetPath, 'manifest.json');
   let manifest: Manifest | undefined = keep ? compiled.manifest : undefined;
   const readManifest = () => (manifest ??= JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest);
   return {
@@ -207,7 +207,7 @@ async function reuseManifest(
   timings: Record<string, number>,
 ): Promise<CompileOutcome | null> {
   const record = readPartialParse(projectDir, config.targetPath);
-  const manifestPath = join(projectDir, config.targetPath, 'manifest.json');
+  const manifestPath = resolve(projectDir, config.targetPath, 'manifest.json');
   if (!record || !existsSync(manifestPath) || statSync(manifestPath).size !== record.manifest_size) return null;
   if (partialParseKey(config, record.env_names, env, loomVersion()) !== record.key) return null;
   const meta = await metadata();
@@ -278,7 +278,7 @@ function sourceReader(projectDir: string): SourceReader {
 /** Why target/ could not be written, in the user's terms when it is a file where the folder should be. */
 function writeProblem(projectDir: string, targetPath: string, e: Error): string {
   try {
-    if (!statSync(join(projectDir, targetPath)).isDirectory()) return `${targetPath} is a file, not a folder: move or delete it`;
+    if (!statSync(resolve(projectDir, targetPath)).isDirectory()) return `${targetPath} is a file, not a folder: move or delete it`;
   } catch {
     // Not there at all: the system's message says why.
   }

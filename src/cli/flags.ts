@@ -11,7 +11,7 @@ export interface CommonFlags {
   select?: string | string[];
   exclude?: string | string[];
   state?: string;
-  threads?: number | string;
+  threads?: string;
   /** false with --no-partial-parse. */
   partialParse?: boolean;
 }
@@ -29,19 +29,16 @@ export const SELECT_FLAGS: [string, string][] = [
   ['--state <dir>', 'Folder holding the manifest.json of an earlier compile, for state: selectors'],
 ];
 
-/**
- * cac gives a string for one flag and an array for repeated ones; selectors may also hold several space-separated
- * terms. Blank values are kept: the selector grammar rejects them, so `--select "$UNSET"` is an error, never "all".
- */
-export function list(value: string | string[] | number | undefined): string[] | undefined {
+/** Selector flags: several terms, from repeated flags or one quoted argument. */
+export function list(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).map(String);
+  return Array.isArray(value) ? value : [value];
 }
 
 /**
- * The values of a string flag exactly as typed. cac (through mri) turns number-like values into numbers, so
- * `--select ''` arrives as 0 and `--project-dir 007` as 7; reading argv again gives back what the user wrote.
- * Undefined when the flag was not given (or its value was not a separate or `=` argument).
+ * The values of a value flag exactly as typed, in order. cac (through mri) turns number-like values into numbers
+ * (`--run 96366e62` arrives as 9.6366e+66, `--project-dir 007` as 7); reading argv again gives back what the user
+ * wrote. Undefined when the flag was not given (or its value was not a separate or `=` argument).
  */
 export function rawFlag(names: readonly string[], argv: readonly string[] = process.argv): string[] | undefined {
   const found: string[] = [];
@@ -57,6 +54,38 @@ export function rawFlag(names: readonly string[], argv: readonly string[] = proc
     }
   }
   return found.length ? found : undefined;
+}
+
+/** What main.ts knows of a declared option (a cac Option). */
+export interface DeclaredOption {
+  rawName: string;
+  /** camelCase names, shortest first; the last is the key cac stores the value under. */
+  names: string[];
+}
+
+/** Flags whose repeats add up (`-s a -s b`, `--ids a --ids b`); every other value flag keeps its last value. */
+const REPEATABLE = new Set(['select', 'exclude', 'ids']);
+
+/**
+ * Puts back, for every value flag of the command, the text the user typed: every value stays a string (never a
+ * number), and a repeated flag is its last value (`--output name --output json` is json), except the repeatable
+ * ones, which are lists. A flag given without its value is left `true` for cac to report as missing.
+ */
+export function keepTypedValues(options: Record<string, unknown>, declared: readonly DeclaredOption[], argv: readonly string[]): void {
+  for (const option of declared) {
+    if (!/[<[]/.test(option.rawName)) continue;
+    const key = option.names[option.names.length - 1];
+    const parsed = options[key];
+    if (parsed === undefined) continue;
+    const spellings = option.rawName
+      .replace(/[<[].*/, '')
+      .split(',')
+      .map((s) => s.trim().replace(/^-+/, ''));
+    const typed = rawFlag(spellings, argv);
+    const missing = [parsed].flat().includes(true) || !typed;
+    const value = missing ? true : key === 'select' || key === 'exclude' ? (rawTerms(spellings, argv) ?? typed) : REPEATABLE.has(key) ? typed : typed[typed.length - 1];
+    for (const name of option.names) options[name] = value;
+  }
 }
 
 /**
@@ -89,13 +118,6 @@ export function checkPositionals(positionals: readonly unknown[] | undefined, ar
   }
 }
 
-/** The last value of a string flag as typed (cac keeps the last one too), else what cac parsed. */
-export function rawString(names: readonly string[], parsed: unknown): string | undefined {
-  if (parsed === undefined) return undefined;
-  const raw = rawFlag(names);
-  return raw ? raw[raw.length - 1] : String(parsed);
-}
-
 export function parseVars(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
@@ -110,7 +132,7 @@ export function parseVars(text: string | undefined): Record<string, unknown> | u
   return value as Record<string, unknown>;
 }
 
-export function parseThreads(value: number | string | undefined): number | undefined {
+export function parseThreads(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads must be a whole number of at least 1; got ${JSON.stringify(value)}`);
@@ -119,13 +141,13 @@ export function parseThreads(value: number | string | undefined): number | undef
 
 export function compileOptionsOf(flags: CommonFlags): CompileOptions {
   return {
-    projectDir: rawString(['project-dir'], flags.projectDir),
-    target: rawString(['target'], flags.target),
-    vars: parseVars(rawString(['vars'], flags.vars)),
+    projectDir: flags.projectDir,
+    target: flags.target,
+    vars: parseVars(flags.vars),
     threads: parseThreads(flags.threads),
-    select: flags.select === undefined ? undefined : (rawTerms(['select', 's']) ?? list(flags.select)),
-    exclude: flags.exclude === undefined ? undefined : (rawTerms(['exclude']) ?? list(flags.exclude)),
-    state: rawString(['state'], flags.state),
+    select: list(flags.select),
+    exclude: list(flags.exclude),
+    state: flags.state,
     fullParse: flags.partialParse === false,
   };
 }

@@ -2,7 +2,8 @@ import { cac } from 'cac';
 import { loomVersion } from '../api/version.js';
 import { UsageError, UserError } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { checkPositionals, COMMON_FLAGS, SELECT_FLAGS, type CommonFlags } from './flags.js';
+import { dbtCommandHint } from './dbt-commands.js';
+import { checkPositionals, COMMON_FLAGS, keepTypedValues, SELECT_FLAGS, type CommonFlags } from './flags.js';
 import { printDiagnostics } from './print.js';
 import { applyV8Flags } from './v8-flags.js';
 
@@ -10,12 +11,29 @@ applyV8Flags();
 
 const cli = cac('loom');
 
-function withFlags<T extends { option(raw: string, description: string): T }>(command: T, ...groups: [string, string][][]): T {
-  for (const group of groups) for (const [raw, description] of group) command.option(raw, description);
+type Command = ReturnType<typeof cli.command>;
+
+/** Adds the flags. A `--no-x` flag shows no `(default: true)`: in help that read as "on by default". */
+function withFlags(command: Command, ...groups: [string, string][][]): Command {
+  for (const group of groups) {
+    for (const [raw, description] of group) {
+      command.option(raw, description);
+      if (raw.startsWith('--no-')) delete command.options[command.options.length - 1].config.default;
+    }
+  }
   return command;
 }
 
-withFlags(cli.command('compile [...terms]', 'Resolve the DAG and write target/manifest.json and target/compiled/'), COMMON_FLAGS, SELECT_FLAGS).action(
+/**
+ * The usage help shows. `[...terms]` only collects the extra terms of `-s a b` (checkPositionals refuses the rest),
+ * and `init [dir]` is optional to cac only so that a missing directory gets Loom's own message.
+ */
+function shownAs(command: Command, usage: string): Command {
+  command.rawName = usage;
+  return command;
+}
+
+withFlags(shownAs(cli.command('compile [...terms]', 'Resolve the DAG and write target/manifest.json and target/compiled/'), 'compile'), COMMON_FLAGS, SELECT_FLAGS).action(
   async (terms: string[], flags: CommonFlags) => {
     checkPositionals(terms);
     return (await import('./commands/compile.js')).compileCommand(flags, true);
@@ -24,15 +42,14 @@ withFlags(cli.command('compile [...terms]', 'Resolve the DAG and write target/ma
 withFlags(cli.command('validate', 'Check the project the way compile does, writing nothing'), COMMON_FLAGS).action(
   async (flags: CommonFlags) => (await import('./commands/compile.js')).compileCommand(flags, false),
 );
-withFlags(cli.command('ls [...terms]', 'List selected nodes').alias('list'), COMMON_FLAGS, SELECT_FLAGS)
+withFlags(shownAs(cli.command('ls [...terms]', 'List selected nodes').alias('list'), 'ls'), COMMON_FLAGS, SELECT_FLAGS)
   .option('--output <format>', 'selector (default), name, path or json')
   .option('--resource-type <type>', 'Only model, source or destination')
   .action(async (terms: string[], flags) => {
     checkPositionals(terms);
     return (await import('./commands/ls.js')).lsCommand(flags);
   });
-cli
-  .command('init [dir]', 'Create a new project from the template')
+shownAs(cli.command('init [dir]', 'Create a new project from the template'), 'init <dir>')
   .action(async (dir: string | undefined) => (await import('./commands/init.js')).initCommand(dir));
 cli
   .command('clean', 'Delete target/ (and the warehouse with --warehouse)')
@@ -46,7 +63,7 @@ const BUILD_FLAGS: [string, string][] = [
   ['--fail-fast', 'Stop at the first node that fails'],
   ['--threads <n>', 'Nodes run at once (default: threads in loom_project.yml, else 4)'],
 ];
-withFlags(cli.command('build [...terms]', 'Run the selected nodes incrementally against the warehouse'), COMMON_FLAGS, SELECT_FLAGS, BUILD_FLAGS).action(
+withFlags(shownAs(cli.command('build [...terms]', 'Run the selected nodes incrementally against the warehouse'), 'build'), COMMON_FLAGS, SELECT_FLAGS, BUILD_FLAGS).action(
   async (terms: string[], flags) => {
     checkPositionals(terms);
     return (await import('./commands/build.js')).buildCommand(flags, 'build');
@@ -62,10 +79,16 @@ withFlags(cli.command('quarantine <action> [model]', 'list: show rows held back 
   .option('--output <format>', 'list: table (default) or json')
   .action(async (action: string, model: string | undefined, flags) => (await import('./commands/quarantine.js')).quarantineCommand(action, model, flags));
 
+cli
+  .command('debug', 'Check the project, the target, its endpoint and key, and the warehouse')
+  .option('--project-dir <dir>', 'Project directory (default: current directory)')
+  .option('--target <name>', 'Target from loom_project.yml (default: default_target)')
+  .action(async (flags) => (await import('./commands/debug.js')).debugCommand(flags));
+
 cli.help();
 cli.version(loomVersion());
 
-const COMMANDS = ['compile', 'validate', 'ls', 'list', 'init', 'clean', 'build', 'run', 'quarantine'];
+const COMMANDS = ['compile', 'validate', 'ls', 'list', 'init', 'clean', 'build', 'run', 'quarantine', 'debug'];
 
 // `loom ls | head` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -82,8 +105,11 @@ async function main(): Promise<number> {
       cli.outputHelp();
       return 0;
     }
+    const hint = dbtCommandHint(String(word));
+    if (hint) throw new UsageError(hint);
     throw new UsageError(`unknown command \`${word}\`${didYouMean(String(word), COMMANDS)}; run \`loom --help\` for the list`);
   }
+  keepTypedValues(cli.options, [...cli.globalCommand.options, ...cli.matchedCommand.options], process.argv.slice(2));
   const code = (await cli.runMatchedCommand()) as number | undefined;
   return code ?? 0;
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JsonFileWriter } from './json-file.js';
 import type { Manifest, ManifestMetadata, ManifestNode } from './manifest-types.js';
@@ -66,7 +66,7 @@ export class TargetWriter {
   /** Starts manifest.json (metadata first, so partial parsing can replace it in place later). */
   begin(metadata: ManifestMetadata): void {
     try {
-      const dir = join(this.projectDir, this.targetPath);
+      const dir = resolve(this.projectDir, this.targetPath);
       mkdirSync(dir, { recursive: true });
       this.manifest = new JsonFileWriter(join(dir, 'manifest.json'));
       this.manifest.write(`{"metadata":${JSON.stringify(metadata)}`);
@@ -81,7 +81,7 @@ export class TargetWriter {
     if (this.failure) return;
     try {
       for (const [path, text] of compiledFiles(node)) {
-        const abs = join(this.projectDir, path);
+        const abs = resolve(this.projectDir, path);
         const dir = dirname(abs);
         if (!this.dirs.has(dir)) {
           mkdirSync(dir, { recursive: true });

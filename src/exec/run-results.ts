@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { GitInfo } from '../compile/manifest-types.js';
 import type { NodeResult } from './types.js';
 
@@ -43,7 +43,7 @@ export function totalsOf(results: readonly NodeResult[]): RunResults['totals'] {
 }
 
 export function writeRunResults(projectDir: string, targetPath: string, results: RunResults): void {
-  const dir = join(projectDir, targetPath);
+  const dir = resolve(projectDir, targetPath);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'run_results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeKind } from '../compile/manifest-types.js';
 import { canonicalJson } from '../compile/hash.js';
@@ -54,7 +54,7 @@ export function partialParseKey(config: ResolvedConfig, envNames: readonly strin
 }
 
 export function readPartialParse(projectDir: string, targetPath: string): PartialParseRecord | null {
-  const path = join(projectDir, targetPath, PARTIAL_PARSE_FILE);
+  const path = resolve(projectDir, targetPath, PARTIAL_PARSE_FILE);
   if (!existsSync(path)) return null;
   try {
     const record = JSON.parse(readFileSync(path, 'utf8')) as PartialParseRecord;
@@ -65,7 +65,7 @@ export function readPartialParse(projectDir: string, targetPath: string): Partia
 }
 
 export function writePartialParse(projectDir: string, targetPath: string, record: PartialParseRecord): void {
-  writeFileSync(join(projectDir, targetPath, PARTIAL_PARSE_FILE), JSON.stringify(record));
+  writeFileSync(resolve(projectDir, targetPath, PARTIAL_PARSE_FILE), JSON.stringify(record));
 }
 
 const HEAD_START = '{"metadata":';

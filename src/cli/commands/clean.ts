@@ -2,7 +2,6 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../diagnostics/diagnostic.js';
-import { rawString } from '../flags.js';
 import { out, printDiagnostics } from '../print.js';
 
 export interface CleanFlags {
@@ -12,7 +11,7 @@ export interface CleanFlags {
 
 /** `loom clean`: delete target/ (and, with --warehouse, the local DuckDB warehouse). */
 export async function cleanCommand(flags: CleanFlags): Promise<number> {
-  const dir = resolve(rawString(['project-dir'], flags.projectDir) ?? '.');
+  const dir = resolve(flags.projectDir ?? '.');
   const loaded = loadConfig(dir);
   if (!loaded.config) {
     printDiagnostics(loaded.diagnostics, () => loaded.file?.text);

@@ -1,4 +1,5 @@
 import { compile } from '../../api/compile.js';
+import { missingKeyDiagnostics } from '../../api/key-check.js';
 import { compileOptionsOf, type CommonFlags } from '../flags.js';
 import { out, printDiagnostics } from '../print.js';
 
@@ -9,8 +10,10 @@ export async function compileCommand(flags: CommonFlags, write: boolean): Promis
   const started = performance.now();
   // Only counts and diagnostics are printed: nodes need not be kept once written.
   const outcome = await compile({ ...compileOptionsOf(flags), write, keepManifest: false });
-  printDiagnostics(outcome.diagnostics, outcome.readSource);
-  if (!outcome.ok) return 1;
+  // validate also answers "would a build get its key?"; compile does not need one.
+  const keys = write || !outcome.ok ? [] : missingKeyDiagnostics(outcome.config!, outcome.manifest!, outcome.readSource);
+  printDiagnostics([...outcome.diagnostics, ...keys], outcome.readSource);
+  if (!outcome.ok || keys.length) return 1;
   const count = (kind: keyof typeof outcome.counts) => {
     const n = outcome.counts[kind];
     return `${n} ${NOUNS[kind]}${n === 1 ? '' : 's'}`;

@@ -29,9 +29,9 @@ export async function lsCommand(flags: LsFlags): Promise<number> {
   for (const id of outcome.selected) {
     const node = manifest.nodes[id];
     if (flags.resourceType && node.resource_type !== flags.resourceType) continue;
-    if (format === 'name') out(node.resource_type === 'source' ? node.fqn.slice(1).join('.') : node.name);
+    if (format === 'name') out(onlyThis(node.resource_type, node.resource_type === 'source' ? node.fqn.slice(1).join('.') : node.name));
     else if (format === 'path') out(node.original_file_path);
-    else if (format === 'selector') out(node.fqn.join('.'));
+    else if (format === 'selector') out(onlyThis(node.resource_type, node.fqn.join('.')));
     else
       out(
         JSON.stringify({
@@ -48,4 +48,12 @@ export async function lsCommand(flags: LsFlags): Promise<number> {
       );
   }
   return 0;
+}
+
+/**
+ * A pipeline's destination has the name (and fqn) of the model it writes: it is printed as the selector that
+ * picks it alone, so the two lines differ and each can be pasted back into -s.
+ */
+function onlyThis(resourceType: string, name: string): string {
+  return resourceType === 'destination' ? `${name},resource_type:destination` : name;
 }

@@ -41,7 +41,8 @@ async function listCommand(flags: QuarantineFlags): Promise<number> {
     return 0;
   }
   const c = pc.createColors(useColor());
-  const width = Math.max(60, process.stdout.columns ?? 120);
+  // Reasons are cut to the terminal's width only on a terminal: a pipe or a file gets them whole.
+  const width = process.stdout.isTTY ? Math.max(60, process.stdout.columns ?? 120) : Infinity;
   const header = ['model', 'row', 'status', 'run', 'reason'];
   const table = rows.map((r) => [displayName(r.node_id), r.row_key, r.disposition, r.run_id.slice(0, 8), r.reason ?? '']);
   const widths = header.slice(0, 4).map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
