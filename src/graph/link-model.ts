@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { evaluateExampleNotes } from '../schemas/evaluate-examples.js';
 import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
 import type { NodeConfig } from '../compile/manifest-types.js';
 import type { LlmConfigInput } from '../config/types.js';
@@ -196,7 +197,8 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
   const block = normalizeEvaluateBlock(raw);
   const origin = keyOrigin(model, 'evaluate');
   const at = (path: readonly (string | number)[]) => origin.file.locate([...origin.path, ...path]);
-  const out: Diagnostic[] = block.problems.map((p) => error('LOOM080', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path)));
+  const shape = (path: readonly (string | number)[]) => evaluateExampleNotes(raw, path);
+  const out: Diagnostic[] = block.problems.map((p) => error('LOOM080', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path), shape(p.path)));
   out.push(...block.warnings.map((p) => warning('LOOM085', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path))));
   const fields = outputSchema ? Object.keys((outputSchema.properties ?? {}) as object) : ['output'];
   const rawEvaluators = ((raw as { evaluators?: unknown[] }).evaluators ?? []) as Record<string, unknown>[];
@@ -210,6 +212,7 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
               'LOOM081',
               `evaluator \`${spec.name}\` of \`${model.name}\` reads \`output.${binding.field}\`, but the output schema has no field \`${top}\`${didYouMean(top, fields)}; fields: ${fields.join(', ')}`,
               at(['evaluators', i, 'inputs', input]),
+              shape(['evaluators', i]),
             ),
           );
         }
@@ -217,7 +220,7 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
     }
     if (spec.type === 'custom' && typeof spec.options.module === 'string' && !existsSync(join(projectDir, spec.options.module))) {
       const written = rawEvaluators[i]?.module !== undefined ? ['evaluators', i, 'module'] : ['evaluators', i];
-      out.push(error('LOOM082', `custom evaluator \`${spec.name}\` of \`${model.name}\`: module ${spec.options.module} does not exist`, at(written)));
+      out.push(error('LOOM082', `custom evaluator \`${spec.name}\` of \`${model.name}\`: module ${spec.options.module} does not exist`, at(written), shape(['evaluators', i])));
     }
   });
   return out;
