@@ -224,3 +224,13 @@ function symbolsOf(node: NunjucksNode | undefined): string[] {
   if (node.typename === 'Symbol') return [String(node.value)];
   return (node.children ?? []).flatMap(symbolsOf);
 }
+
+/**
+ * The row fields a compiled prompt (and system prompt) reads without saying they may be missing: checked at build
+ * time against the input's columns, for inputs whose columns only a build knows (a sql model).
+ */
+export function rowFieldsRead(compiled: readonly string[], analyze: (text: string) => { names: TemplateNames }): string[] {
+  const fields = new Set<string>();
+  for (const text of compiled) for (const use of analyze(text).names.rowFields) if (!use.guarded) fields.add(use.name);
+  return [...fields];
+}
