@@ -100,7 +100,8 @@ export async function compile(options: CompileOptions = {}): Promise<CompileOutc
     git: await gitPromise,
   });
 
-  const partialParse = !options.fullParse && !env.LOOM_NO_PARTIAL_PARSE;
+  // A config with errors (defaults stand in for its bad keys) is compiled in full, so every error is reported.
+  const partialParse = !options.fullParse && !env.LOOM_NO_PARTIAL_PARSE && !hasErrors(loaded.diagnostics);
   if (partialParse) {
     const reused = await reuseManifest(projectDir, config, env, options, metadata, readSource, timings);
     lap('partial_parse');

@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, listOf } from '../diagnostics/suggest.js';
 import { YamlFile } from '../parse/yaml-file.js';
-import { validateYaml } from '../schemas/diagnose.js';
+import { validateYamlAt } from '../schemas/diagnose.js';
 import type { ConfigOverrides, LlmConfigInput, ResolvedConfig, ResolvedTarget } from './types.js';
+import { withoutBadKeys } from './without-bad-keys.js';
 
 export const PROJECT_FILE = 'loom_project.yml';
 
@@ -45,11 +46,21 @@ export function loadConfig(projectDir: string, overrides: ConfigOverrides = {}):
   if (typeof file.value !== 'object' || file.value === null || Array.isArray(file.value)) {
     return { config: null, file, diagnostics: [error('LOOM011', `${PROJECT_FILE} must be a mapping of settings`, file.locate([]))] };
   }
-  const diagnostics = validateYaml(file, 'loom_project');
-  if (diagnostics.length) return { config: null, file, diagnostics };
-  const raw = file.value as RawProject;
+  const problems = validateYamlAt(file, 'loom_project');
+  const diagnostics = problems.map((p) => p.diagnostic);
+  const raw = problems.length ? usableRest(file, problems) : (file.value as RawProject);
+  if (!raw) return { config: null, file, diagnostics };
   const resolved = resolveConfig(dir, raw, overrides, file, diagnostics);
   return { config: resolved, file, diagnostics };
+}
+
+/**
+ * loom_project.yml without the keys its schema problems are about, when what is left is valid: the project is
+ * then checked with defaults in their place, so an unknown key does not hide the models' errors.
+ */
+function usableRest(file: YamlFile, problems: ReturnType<typeof validateYamlAt>): RawProject | null {
+  const rest = withoutBadKeys(file.value as Record<string, unknown>, problems);
+  return rest && validateYamlAt(file, 'loom_project', rest).length === 0 ? (rest as unknown as RawProject) : null;
 }
 
 interface RawTarget {

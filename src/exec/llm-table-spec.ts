@@ -1,5 +1,7 @@
 import type { ManifestNode } from '../compile/manifest-types.js';
 import { didYouMean, listOf } from '../diagnostics/suggest.js';
+import { analyzeTemplate } from '../template/analyze.js';
+import { rowFieldsRead } from '../template/names.js';
 import type { Connection } from '../warehouse/database.js';
 import { describeRelation, isLoomColumn, outputColumns, type Column, type LlmTableSpec } from '../warehouse/llm-table.js';
 import { splitRelation } from '../warehouse/materialize.js';
@@ -16,6 +18,10 @@ export async function tableSpec(reader: Connection, node: ManifestNode, input: s
   });
   const inputColumns = all.filter((c) => !isLoomColumn(c.name));
   const names = inputColumns.map((c) => c.name);
+  const unknown = rowFieldsRead(node.prompt ? [node.prompt.compiled, node.prompt.system?.compiled ?? ''] : [], analyzeTemplate).find((f) => !names.includes(f));
+  if (unknown !== undefined) {
+    throw new NodeFailure(`the prompt reads \`row.${unknown}\`, but ${inputName} has no column \`${unknown}\`${didYouMean(unknown, names)}; its columns: ${listOf(names, 'and')} (write \`row.${unknown} | default('')\` if it may be missing)`);
+  }
   const key = (node.config.unique_key as string | undefined) ?? null;
   if (key && !names.includes(key)) {
     throw new NodeFailure(`unique_key \`${key}\` is not a column of ${inputName}${didYouMean(key, names)}; its columns: ${listOf(names, 'and')}`);

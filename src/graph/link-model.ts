@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Ajv, ErrorObject } from 'ajv';
+import { evaluateExampleNotes } from '../schemas/evaluate-examples.js';
 import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
 import type { NodeConfig } from '../compile/manifest-types.js';
 import type { LlmConfigInput } from '../config/types.js';
@@ -13,8 +13,7 @@ import { analyzeTemplate, type TemplateCall } from '../template/analyze.js';
 import { locateInYamlString } from '../template/locate.js';
 import { resolveCalls, type NameTables } from './link-calls.js';
 import { resolveLlmConfig } from './llm-config.js';
-import { newAjv } from '../schemas/ajv.js';
-import { jsonSchemaValidator } from '../schemas/registry.js';
+import { outputSchemaProblems } from '../schemas/output-schema.js';
 import type { JsonSchema } from '../llm/types.js';
 import type { LinkedNode, LinkedPrompt } from './types.js';
 
@@ -115,9 +114,12 @@ export function linkModel(node: LinkedNode, model: RawModel, names: NameTables, 
   }
 
   if (body.output !== undefined) {
-    const problem = outputSchemaProblem(body.output as JsonSchema);
-    if (problem) out.push(error('LOOM072', `the output schema of \`${model.name}\` ${problem}`, locateKey(model, 'output')));
-    else node.output_schema = body.output as JsonSchema;
+    const problems = outputSchemaProblems(body.output as JsonSchema);
+    const origin = keyOrigin(model, 'output');
+    for (const p of problems) {
+      out.push(error('LOOM072', `the output schema of \`${model.name}\` ${p.message}`, origin.file.locate([...origin.path, ...p.path], p.part)));
+    }
+    if (!problems.length) node.output_schema = body.output as JsonSchema;
   }
   if (body.evaluate !== undefined) {
     nodeConfig.evaluate = body.evaluate as Record<string, unknown>;
@@ -195,7 +197,8 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
   const block = normalizeEvaluateBlock(raw);
   const origin = keyOrigin(model, 'evaluate');
   const at = (path: readonly (string | number)[]) => origin.file.locate([...origin.path, ...path]);
-  const out: Diagnostic[] = block.problems.map((p) => error('LOOM080', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path)));
+  const shape = (path: readonly (string | number)[]) => evaluateExampleNotes(raw, path);
+  const out: Diagnostic[] = block.problems.map((p) => error('LOOM080', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path), shape(p.path)));
   out.push(...block.warnings.map((p) => warning('LOOM085', `evaluate of \`${model.name}\`: ${p.message}`, at(p.path))));
   const fields = outputSchema ? Object.keys((outputSchema.properties ?? {}) as object) : ['output'];
   const rawEvaluators = ((raw as { evaluators?: unknown[] }).evaluators ?? []) as Record<string, unknown>[];
@@ -209,6 +212,7 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
               'LOOM081',
               `evaluator \`${spec.name}\` of \`${model.name}\` reads \`output.${binding.field}\`, but the output schema has no field \`${top}\`${didYouMean(top, fields)}; fields: ${fields.join(', ')}`,
               at(['evaluators', i, 'inputs', input]),
+              shape(['evaluators', i]),
             ),
           );
         }
@@ -216,49 +220,10 @@ function checkEvaluate(model: RawModel, raw: unknown, outputSchema: JsonSchema |
     }
     if (spec.type === 'custom' && typeof spec.options.module === 'string' && !existsSync(join(projectDir, spec.options.module))) {
       const written = rawEvaluators[i]?.module !== undefined ? ['evaluators', i, 'module'] : ['evaluators', i];
-      out.push(error('LOOM082', `custom evaluator \`${spec.name}\` of \`${model.name}\`: module ${spec.options.module} does not exist`, at(written)));
+      out.push(error('LOOM082', `custom evaluator \`${spec.name}\` of \`${model.name}\`: module ${spec.options.module} does not exist`, at(written), shape(['evaluators', i])));
     }
   });
   return out;
-}
-
-let customMetaValidator: Ajv | undefined;
-
-const schemaProblems = new Map<string, string | null>();
-
-/** What is wrong with an output schema (null: nothing); identical schemas are checked once. */
-function outputSchemaProblem(schema: JsonSchema): string | null {
-  const key = JSON.stringify(schema);
-  let problem = schemaProblems.get(key);
-  if (problem === undefined) {
-    problem = checkOutputSchema(schema);
-    schemaProblems.set(key, problem);
-  }
-  return problem;
-}
-
-function checkOutputSchema(schema: JsonSchema): string | null {
-  let errors: ErrorObject[] | null | undefined;
-  if (schema.$schema === undefined) {
-    const validate = jsonSchemaValidator();
-    if (!validate(schema)) errors = validate.errors;
-  } else {
-    // A schema naming its own meta-schema: ajv knows draft-07 (and draft-06/04 by their ids) and throws on others.
-    customMetaValidator ??= newAjv({ strict: false, validateSchema: true });
-    try {
-      if (!customMetaValidator.validateSchema(schema)) errors = customMetaValidator.errors;
-    } catch {
-      return `names \`$schema: ${String(schema.$schema)}\`, a JSON Schema version Loom does not check against; use draft-07 (\`http://json-schema.org/draft-07/schema#\`) or leave \`$schema\` out`;
-    }
-  }
-  if (errors !== undefined) {
-    const e = errors?.[0];
-    return `is not a valid JSON Schema: ${e?.instancePath || '(root)'} ${e?.message ?? ''}`.trim();
-  }
-  const type = schema.type;
-  if (type !== undefined && type !== 'object') return `must describe one output row, an object (\`type: object\`); got \`type: ${String(type)}\``;
-  if (type === undefined && schema.properties === undefined) return 'must describe one output row: give it `type: object` and `properties:`';
-  return null;
 }
 
 export type { YamlPath };

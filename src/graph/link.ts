@@ -6,7 +6,9 @@ import type { ProjectSpec, RawModel, RawSourceTable } from '../parse/types.js';
 import { relationOf } from '../compile/relations.js';
 import { findCycles } from './cycles.js';
 import { destinationId, displayName, modelId, sourceId } from './ids.js';
+import { KnownColumns } from './known-columns.js';
 import { linkModel } from './link-model.js';
+import { checkPromptNames } from './link-names.js';
 import { outsideProjectWarning } from './source-paths.js';
 import type { NameTables } from './link-calls.js';
 import type { LinkedNode, LinkedProject } from './types.js';
@@ -65,6 +67,13 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
   for (const [node, m] of models) {
     const problems = linkModel(node, m, names, prompts);
     if (problems.some((d) => d.severity === 'error')) node.broken = true;
+    diagnostics.push(...problems);
+  }
+  // Once every model is linked, the columns of each one's input are known where files and schemas tell them.
+  const columns = new KnownColumns(nodes, config.projectDir);
+  const misnamed = models.filter(([node]) => node.kind === 'llm' && !node.broken).map(([node]) => [node, checkPromptNames(node, columns, config.vars)] as const);
+  for (const [node, problems] of misnamed) {
+    if (problems.length) node.broken = true;
     diagnostics.push(...problems);
   }
 

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import { validateYamlAt } from '../schemas/diagnose.js';
+import { withEvaluateShape } from '../schemas/evaluate-examples.js';
 import type { YamlFile } from './yaml-file.js';
 import type { ColumnDoc, RawModel, RawSourceTable } from './types.js';
 import { formatOfPath } from './data-format.js';
@@ -26,7 +27,7 @@ export function parseModelFile(file: YamlFile): ParsedModelFile {
     out.diagnostics.push(error('LOOM011', `${file.path} must be a mapping with \`sources:\` and/or \`models:\``, file.locate([])));
     return out;
   }
-  const problems = validateYamlAt(file, 'models');
+  const problems = validateYamlAt(file, 'models').map((p) => withEvaluateShape(p, file.value));
   out.diagnostics.push(...problems.map((p) => p.diagnostic));
   const brokenPaths = new Set(problems.map((p) => brokenEntry(p.path)).filter((p): p is string => p !== null));
   const doc = file.value as { sources?: unknown[]; models?: unknown[] };

@@ -1,5 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { validateYaml } from '../schemas/diagnose.js';
+import { validateYamlAt } from '../schemas/diagnose.js';
+import { withEvaluateShape } from '../schemas/evaluate-examples.js';
 import { formatOfPath, urlScheme } from './data-format.js';
 import type { RawDestination, RawModel, RawSourceTable } from './types.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
@@ -52,7 +53,7 @@ export function parsePipelineFile(file: YamlFile): ParsedPipelineFile {
     return out;
   }
   if (file.value === null || file.value === undefined) return out;
-  const problems = validateYaml(file, 'pipeline');
+  const problems = validateYamlAt(file, 'pipeline').map((p) => withEvaluateShape(p, file.value).diagnostic);
   const p = file.value as SeedPipeline;
   if (problems.length) {
     out.diagnostics.push(...problems);

@@ -13,6 +13,8 @@ export function validateYaml(file: YamlFile, schema: SchemaName): Diagnostic[] {
 export interface SchemaProblem {
   diagnostic: Diagnostic;
   path: YamlPath;
+  /** For an unknown key: the key itself (`path` is the mapping that holds it). */
+  key?: string;
 }
 
 /** Like validateYaml, keeping each problem's path so callers can tell which entry of a list is broken. */
@@ -20,7 +22,7 @@ export function validateYamlAt(file: YamlFile, schema: SchemaName, value: unknow
   const validate = validator(schema);
   if (validate(value)) return [];
   return explainErrors(validate.errors ?? [], (path, part) => file.locate([...basePath, ...path], part), file.path).map((p) => ({
-    diagnostic: p.diagnostic,
+    ...p,
     path: [...basePath, ...p.path],
   }));
 }
@@ -41,7 +43,9 @@ export function explainErrors(
     if (seen.has(key)) continue;
     seen.add(key);
     const d = explainOne(e, path, locate, fileLabel);
-    if (d) out.push({ diagnostic: d, path });
+    if (!d) continue;
+    const unknownKey = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
+    out.push(unknownKey === undefined ? { diagnostic: d, path } : { diagnostic: d, path, key: unknownKey });
   }
   return out;
 }

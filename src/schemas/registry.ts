@@ -67,7 +67,7 @@ export function validator(name: SchemaName): ValidateFunction {
 }
 
 /** Options of the JSON Schema meta-validator, here and in scripts/build-validators.mjs. */
-const META_OPTIONS = { strict: false };
+const META_OPTIONS = { strict: false, allErrors: true, verbose: true };
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
 let metaValidator: ValidateFunction | undefined;
 

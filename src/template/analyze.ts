@@ -1,4 +1,5 @@
 import { nunjucks } from './nunjucks.js';
+import { namesOfAst, namesOfSegments, type TemplateNames } from './names.js';
 import { scanSimpleTemplate, type SimpleSegment } from './simple.js';
 
 /** Functions whose calls create edges or dependencies, resolved before any row exists. */
@@ -37,6 +38,8 @@ export interface TemplateAnalysis {
   /** The template as text and simple `{{ }}` expressions, when it is only that (nunjucks did not parse it then). */
   segments: SimpleSegment[] | null;
   syntaxError: TemplateSyntaxError | null;
+  /** The names it reads that nothing in it binds, and the row fields it reads (names.ts). */
+  names: TemplateNames;
 }
 
 /** The parts of nunjucks' AST nodes we read. */
@@ -54,6 +57,7 @@ export interface NunjucksNode {
 }
 
 const FUNCTION_SET = new Set<string>(COMPILE_TIME_FUNCTIONS);
+const NO_NAMES: TemplateNames = Object.freeze({ free: [], rowFields: [], declared: [] }) as TemplateNames;
 const NO_TAGS = /\{[{%#]/;
 
 /**
@@ -63,20 +67,21 @@ const NO_TAGS = /\{[{%#]/;
  * compare the two).
  */
 export function analyzeTemplate(source: string, options: { keepAst?: boolean; nunjucksOnly?: boolean } = {}): TemplateAnalysis {
-  if (!NO_TAGS.test(source)) return { calls: [], includes: [], tags: false, ast: null, segments: null, syntaxError: null };
+  if (!NO_TAGS.test(source)) return { calls: [], includes: [], tags: false, ast: null, segments: null, syntaxError: null, names: NO_NAMES };
   const segments = options.nunjucksOnly ? null : scanSimpleTemplate(source);
   if (segments) {
     const calls: TemplateCall[] = [];
     for (const s of segments) {
       if (s.kind === 'call') calls.push({ fn: s.fn, args: s.args, literal: true, line: s.line, col: s.col, offset: s.offset, text: callText(s.fn, s.args) });
     }
-    return { calls, includes: [], tags: true, ast: null, segments, syntaxError: null };
+    const names = namesOfSegments(source, segments, lineStartOffsets(source));
+    return { calls, includes: [], tags: true, ast: null, segments, syntaxError: null, names };
   }
   let ast: NunjucksNode;
   try {
     ast = (nunjucks() as unknown as { parser: { parse(src: string): NunjucksNode } }).parser.parse(source);
   } catch (e) {
-    return { calls: [], includes: [], tags: true, ast: null, segments: null, syntaxError: syntaxErrorOf(e, source) };
+    return { calls: [], includes: [], tags: true, ast: null, segments: null, syntaxError: syntaxErrorOf(e, source), names: NO_NAMES };
   }
   const lineStarts = lineStartOffsets(source);
   const calls: TemplateCall[] = [];
@@ -98,7 +103,7 @@ export function analyzeTemplate(source: string, options: { keepAst?: boolean; nu
       if (t && t.typename === 'Literal' && typeof t.value === 'string') includes.push({ name: t.value, line: t.lineno + 1, col: t.colno + 1 });
     }
   });
-  return { calls, includes, tags: true, ast: options.keepAst ? ast : null, segments: null, syntaxError: null };
+  return { calls, includes, tags: true, ast: options.keepAst ? ast : null, segments: null, syntaxError: null, names: namesOfAst(ast) };
 }
 
 function walk(node: unknown, visit: (node: NunjucksNode) => void): void {

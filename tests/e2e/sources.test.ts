@@ -108,4 +108,20 @@ models:
     expect(r.stdout).toMatch(/data file data\/nope\.csv does not exist/);
     expect(r.stdout).toMatch(/SKIP sql table model x/);
   });
+
+  it('an llm model whose prompt reads a column its sql input lacks fails before any call, naming the column', async () => {
+    dir = writeProject(tempDir(), {
+      'loom_project.yml': 'name: fields\n',
+      'data/items.csv': 'id,text\n1,hello\n2,world\n',
+      'prompts/label.njk': "Label: {{ row.txt }} {{ row.note | default('') }}\n",
+      'models/m.yml':
+        "sources:\n  - name: shop\n    tables:\n      - { name: items, path: data/items.csv }\nmodels:\n" +
+        "  - { name: items_clean, kind: sql, sql: \"select * from {{ source('shop', 'items') }}\" }\n" +
+        "  - { name: items_labeled, kind: llm, from: ref('items_clean'), unique_key: id, prompt: label, llm: { model: gpt-4o-mini } }\n",
+    });
+    const r = await loom(['build'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ERROR llm model items_labeled .*0 calls/);
+    expect(r.stdout).toContain('the prompt reads `row.txt`, but items_clean has no column `txt` (did you mean `text`?)');
+  });
 });

@@ -13,7 +13,8 @@ export interface CleanFlags {
 export async function cleanCommand(flags: CleanFlags): Promise<number> {
   const dir = resolve(flags.projectDir ?? '.');
   const loaded = loadConfig(dir);
-  if (!loaded.config) {
+  // A broken loom_project.yml still gives a config (defaults for the bad keys), but not one to delete folders by.
+  if (!loaded.config || loaded.diagnostics.some((d) => d.severity === 'error')) {
     printDiagnostics(loaded.diagnostics, () => loaded.file?.text);
     return 1;
   }

@@ -150,3 +150,18 @@ describe('resolveLlmConfig: defaults.llm < target.llm < model llm; the target pr
     expect(outcome.manifest!.nodes['model.p.x'].compiled_code).toBe('select 42');
   });
 });
+
+describe('a loom_project.yml with errors', () => {
+  it('falls back to defaults for the bad keys, keeps the good ones, and reports every error', () => {
+    const loaded = loadConfig(projectFrom({ 'loom_project.yml': 'name: p\nthreds: 3\nthreads: many\nvars: { n: 1 }\ntargets:\n  dev: { provider: offline, rpm: lots }\n' }));
+    expect(loaded.diagnostics.map((d) => `${d.location?.line}:${d.code}`)).toEqual(['2:LOOM010', '3:LOOM011', '6:LOOM011']);
+    expect(loaded.config).toMatchObject({ name: 'p', threads: 4, vars: { n: 1 }, target: { name: 'dev', provider: 'offline' } });
+    expect(loaded.config!.target.providerSettings.rpm).toBeUndefined();
+  });
+
+  it('gives no config when what is wrong is the file as a whole (no name)', () => {
+    const loaded = loadConfig(projectFrom({ 'loom_project.yml': 'threads: 2\n' }));
+    expect(loaded.diagnostics.map((d) => d.code)).toEqual(['LOOM013']);
+    expect(loaded.config).toBeNull();
+  });
+});

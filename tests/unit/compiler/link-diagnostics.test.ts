@@ -47,8 +47,8 @@ describe('linking models', () => {
       'prompts/p.njk': '{{ row.x }}\n',
     });
     expect(found).toEqual([
-      'models/m.yml:9:13: error LOOM072: the output schema of `a` must describe one output row, an object (`type: object`); got `type: array`',
-      'models/m.yml:14:13: error LOOM072: the output schema of `b` is not a valid JSON Schema: /required must be array',
+      'models/m.yml:9:21: error LOOM072: the output schema of `a` must describe one output row, an object (`type: object`); got `type: array`',
+      'models/m.yml:14:39: error LOOM072: the output schema of `b` is not a valid JSON Schema: `required` must be a list, got `3`',
     ]);
   });
 
@@ -58,8 +58,8 @@ describe('linking models', () => {
       'prompts/p.njk': '{{ row.x }}\n',
     });
     expect(found).toEqual([
-      'models/m.yml:9:13: error LOOM072: the output schema of `a` names `$schema: https://json-schema.org/draft/2020-12/schema`, a JSON Schema version Loom does not check against; use draft-07 (`http://json-schema.org/draft-07/schema#`) or leave `$schema` out',
-      'models/m.yml:14:13: error LOOM072: the output schema of `b` is not a valid JSON Schema: /required must be array',
+      'models/m.yml:9:24: error LOOM072: the output schema of `a` names `$schema: https://json-schema.org/draft/2020-12/schema`, a JSON Schema version Loom does not check against; use draft-07 (`http://json-schema.org/draft-07/schema#`) or leave `$schema` out',
+      'models/m.yml:14:91: error LOOM072: the output schema of `b` is not a valid JSON Schema: `required` must be a list, got `3`',
     ]);
   });
 
@@ -218,7 +218,7 @@ describe('seed-format pipelines report at the keys they were written with', () =
     expect(headersOf(outcome.diagnostics)).toEqual([
       "pipelines/a.yml:3:11: error LOOM090: extract.source `postgres://customers/reviews`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet), a warehouse table (schema.table) or ref('model')",
       'pipelines/b.yml:5:11: error LOOM043: prompt `prompts/nope.txt` of `b`: no such template in prompts (did you mean `prompts/x.txt`?)',
-      'pipelines/b.yml:7:11: error LOOM072: the output schema of `b` must describe one output row, an object (`type: object`); got `type: array`',
+      'pipelines/b.yml:7:19: error LOOM072: the output schema of `b` must describe one output row, an object (`type: object`); got `type: array`',
       'pipelines/b.yml:9:16: error LOOM090: load.destination `postgres://analytics/scores`: postgres:// URLs are not supported yet; use a data file (.csv, .json, .ndjson, .parquet) or a warehouse table (schema.table)',
       'pipelines/c.yml:5:3: error LOOM074: llm model `c` names no model: set `transform.model` on it or `defaults: { llm: { model: ... } }` in loom_project.yml',
     ]);

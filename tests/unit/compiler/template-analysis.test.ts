@@ -44,7 +44,7 @@ describe('analyzeTemplate: calls to compile-time functions, found by the nunjuck
 
   it('plain text is not parsed at all', () => {
     const a = analyzeTemplate('select 1 -- no tags } here {');
-    expect(a).toEqual({ calls: [], includes: [], tags: false, ast: null, segments: null, syntaxError: null });
+    expect(a).toEqual({ calls: [], includes: [], tags: false, ast: null, segments: null, syntaxError: null, names: { free: [], rowFields: [], declared: [] } });
   });
 
   it('keeps the AST only when asked (sql renders from it; prompts drop it to keep memory small)', () => {
