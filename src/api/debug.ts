@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, PROJECT_FILE, TargetNotFound } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_OPENAI_BASE_URL, resolveOpenAICredentials } from '../llm/openai-provider.js';
 import { warehousePathOf } from './session.js';
 
@@ -42,9 +42,11 @@ export async function debug(options: DebugOptions = {}): Promise<DebugOutcome> {
     throw e;
   }
   const config = loaded.config;
+  // A config with errors still resolves (its bad keys fall back to defaults), so the other checks can run.
+  const valid = !!config && !hasErrors(loaded.diagnostics);
   const checks: DebugCheck[] = [
     { label: 'project dir', value: dir, ok: true },
-    { label: PROJECT_FILE, value: !found ? 'not found' : config ? 'found, valid' : 'found, invalid (see above)', ok: !!config },
+    { label: PROJECT_FILE, value: !found ? 'not found' : valid ? 'found, valid' : 'found, invalid (see above)', ok: valid },
   ];
   if (config) {
     checks.splice(1, 0, { label: 'project', value: config.name, ok: true });
