@@ -183,7 +183,7 @@ function baseManifestNode(node: LinkedNode, parents: string[]): ManifestNode {
     sources: node.sources,
     contexts: [],
     relation_name: relationOf(node),
-    raw_code: node.sql?.text ?? null,
+    raw_code: node.sql?.raw ?? node.sql?.text ?? null,
     compiled_code: null,
     compiled_path: null,
     prompt: null,

@@ -28,6 +28,7 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     contexts: spec.contextFiles,
     brokenModels: spec.brokenModels,
     brokenSources: spec.brokenSources,
+    undeclaredData: undeclaredDataFiles(spec),
   };
 
   for (const s of spec.sources) {
@@ -90,6 +91,12 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     order = topologicalGenerations(graph).flatMap((generation) => generation.sort());
   }
   return { config, nodes, graph, order, prompts, contextFiles: spec.contextFiles, files: spec.files, diagnostics: withoutRepeats(diagnostics) };
+}
+
+/** The data files of `spec.dataFiles` that no source table reads. */
+function undeclaredDataFiles(spec: ProjectSpec): Map<string, string> {
+  const declared = new Set(spec.sources.map((s) => s.path.replace(/^\.\//, '')));
+  return new Map([...spec.dataFiles].filter(([, path]) => !declared.has(path)));
 }
 
 /**
