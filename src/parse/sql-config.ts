@@ -35,7 +35,10 @@ export function readSqlConfig(path: string, text: string): SqlFileConfig {
     return out;
   }
   const starts = lineStartOffsets(text);
-  const at = (node: NunjucksNode): SourceLocation => ({ file: path, line: node.lineno + 1, col: node.colno + 1 });
+  const at = (node: NunjucksNode): SourceLocation => {
+    const start = node.typename === 'FunCall' && node.name ? node.name : node; // nunjucks places a call at its `(`
+    return { file: path, line: start.lineno + 1, col: start.colno + 1 };
+  };
   const offsetOf = (node: NunjucksNode) => (starts[node.lineno] ?? 0) + node.colno;
   const spans: [number, number][] = [];
 
