@@ -79,6 +79,7 @@ export function compileProject(
   for (const id of order) {
     const node = linked.nodes.get(id)!;
     const base = baseManifestNode(node, parentMap[id]);
+    if (node.patch_path) base.patch_path = node.patch_path;
     base.compiled_path = compiledPathOf(node, config.targetPath);
     const promptTexts: string[] = [];
     if (!node.broken) {

@@ -225,6 +225,7 @@ function modelNode(id: string, project: string, m: RawModel, modelPaths: readonl
   const meta = (body.meta as Record<string, unknown> | undefined) ?? {};
   const node = blankNode(id, 'model', m.kind, m.name, [project, ...folderOf(m.origin.file.path, m.pipeline ? pipelinePaths : modelPaths), m.name], m.origin);
   node.pipeline = m.pipeline;
+  if (m.docsFile) node.patch_path = m.docsFile;
   node.description = typeof body.description === 'string' ? body.description : '';
   node.tags = tags;
   node.meta = meta;

@@ -32,6 +32,8 @@ export interface LinkedNode {
   name: string;
   fqn: string[];
   original_file_path: string;
+  /** The YAML file documenting a model defined in a .sql file. */
+  patch_path?: string;
   origin: Origin;
   pipeline: string | null;
   description: string;

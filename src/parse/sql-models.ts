@@ -106,7 +106,7 @@ function withDocs(model: RawModel, docs: Record<string, unknown>, origin: Origin
   const tags = [...((docs.tags as string[] | undefined) ?? []), ...((model.body.tags as string[] | undefined) ?? [])];
   if (tags.length) body.tags = [...new Set(tags)];
   if (docs.meta || model.body.meta) body.meta = { ...(docs.meta as object | undefined), ...(model.body.meta as object | undefined) };
-  return { ...model, body, keyOrigins };
+  return { ...model, body, keyOrigins, docsFile: origin.file.path };
 }
 
 function duplicate(entry: RawModel, file: RawModel): Diagnostic[] {

@@ -43,6 +43,8 @@ export interface RawModel {
   keyOrigins: Record<string, Origin>;
   /** For a models/**\/*.sql model: the file and its text as written (`body.sql` has its config() blanked out). */
   sqlFile?: { path: string; text: string };
+  /** For such a model: the YAML file whose entry documents it. */
+  docsFile?: string;
 }
 
 /**
