@@ -79,6 +79,7 @@ export function compileProject(
   for (const id of order) {
     const node = linked.nodes.get(id)!;
     const base = baseManifestNode(node, parentMap[id]);
+    if (node.patch_path) base.patch_path = node.patch_path;
     base.compiled_path = compiledPathOf(node, config.targetPath);
     const promptTexts: string[] = [];
     if (!node.broken) {
@@ -183,7 +184,7 @@ function baseManifestNode(node: LinkedNode, parents: string[]): ManifestNode {
     sources: node.sources,
     contexts: [],
     relation_name: relationOf(node),
-    raw_code: node.sql?.text ?? null,
+    raw_code: node.sql?.raw ?? node.sql?.text ?? null,
     compiled_code: null,
     compiled_path: null,
     prompt: null,

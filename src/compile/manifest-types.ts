@@ -102,6 +102,8 @@ export interface ManifestNode {
   /** [project, ...folders under models/, name] for models; [project, source, table] for sources. */
   fqn: string[];
   original_file_path: string;
+  /** For a model defined in a .sql file: the YAML file whose `models:` entry documents it (absent otherwise). */
+  patch_path?: string;
   description: string;
   tags: string[];
   meta: Record<string, unknown>;

@@ -16,6 +16,8 @@ export interface NameTables {
   contexts: Map<string, string>;
   brokenModels: Set<string>;
   brokenSources: Set<string>;
+  /** .csv files no source reads, by name: a ref() to one is a dbt seed habit, answered with a hint. */
+  undeclaredData?: Map<string, string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export function resolveCalls(
           // Its definition has errors (already reported): this node cannot be compiled either, and must not cascade.
           node.broken = true;
         } else {
-          out.push(error('LOOM040', `${call.text} ${where}: no model is named \`${name}\`${didYouMean(name, names.models.keys())}`, locate(call)));
+          out.push(error('LOOM040', `${call.text} ${where}: no model is named \`${name}\`${didYouMean(name, names.models.keys())}${seedHint(name, names)}`, locate(call)));
         }
         break;
       }
@@ -127,6 +129,16 @@ export function resolveCalls(
     }
   }
   return out;
+}
+
+/** A ref() to a CSV file no source declares: what dbt calls a seed is a source in Loom. */
+function seedHint(name: string, names: NameTables): string {
+  const path = names.undeclaredData?.get(name);
+  if (!path) return '';
+  return (
+    `; ${path} exists but is not declared: Loom reads data files as sources, not seeds. Declare it, e.g. ` +
+    `sources: [{ name: seeds, tables: [{ name: ${name}, path: ${path} }] }], and read it with source('seeds', '${name}')`
+  );
 }
 
 function example(fn: string): string {

@@ -60,10 +60,15 @@ export function linkModel(node: LinkedNode, model: RawModel, names: NameTables, 
     const sqlOrigin = keyOrigin(model, 'sql');
     const text = body.sql;
     const analysis = analyzeTemplate(text, { keepAst: true });
+    const file = model.sqlFile;
     node.sql = {
       text,
+      raw: file?.text,
+      // A .sql file is the template itself: its positions are the file's.
+      locate: file
+        ? (position, snippet) => ({ file: file.path, line: position.line, col: position.col, ...(snippet ? { endLine: position.line, endCol: position.col + snippet.length } : {}) })
+        : (position, snippet) => locateInYamlString(sqlOrigin.file, sqlOrigin.path, text, position, snippet),
       analysis,
-      locate: (position, snippet) => locateInYamlString(sqlOrigin.file, sqlOrigin.path, text, position, snippet),
     };
     if (analysis.syntaxError) {
       out.push(error('LOOM050', `template syntax error in the sql of \`${model.name}\`: ${analysis.syntaxError.message}`, node.sql.locate(analysis.syntaxError)));

@@ -31,6 +31,7 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     contexts: spec.contextFiles,
     brokenModels: spec.brokenModels,
     brokenSources: spec.brokenSources,
+    undeclaredData: undeclaredDataFiles(spec),
   };
 
   for (const s of spec.sources) {
@@ -102,6 +103,12 @@ export function linkProject(spec: ProjectSpec, env: Readonly<Record<string, stri
     order = topologicalGenerations(graph).flatMap((generation) => generation.sort());
   }
   return { config, nodes, graph, order, prompts, contextFiles: spec.contextFiles, files: spec.files, diagnostics: withoutRepeats(diagnostics) };
+}
+
+/** The data files of `spec.dataFiles` that no source table reads. */
+function undeclaredDataFiles(spec: ProjectSpec): Map<string, string> {
+  const declared = new Set(spec.sources.map((s) => s.path.replace(/^\.\//, '')));
+  return new Map([...spec.dataFiles].filter(([, path]) => !declared.has(path)));
 }
 
 /**
@@ -230,6 +237,7 @@ function modelNode(id: string, project: string, m: RawModel, modelPaths: readonl
   const meta = (body.meta as Record<string, unknown> | undefined) ?? {};
   const node = blankNode(id, 'model', m.kind, m.name, [project, ...folderOf(m.origin.file.path, m.pipeline ? pipelinePaths : modelPaths), m.name], m.origin);
   node.pipeline = m.pipeline;
+  if (m.docsFile) node.patch_path = m.docsFile;
   node.description = typeof body.description === 'string' ? body.description : '';
   node.tags = tags;
   node.meta = meta;

@@ -11,6 +11,8 @@ import type { JsonSchema } from '../llm/types.js';
 /** A template written inline in YAML (a model's `sql:`), with a way to point at positions inside it. */
 export interface InlineTemplate {
   text: string;
+  /** For a .sql model file: the file as written (`text` has its config() blanked out). */
+  raw?: string;
   analysis: TemplateAnalysis;
   locate(position: { line: number; col: number }, snippet?: string): SourceLocation;
 }
@@ -30,6 +32,8 @@ export interface LinkedNode {
   name: string;
   fqn: string[];
   original_file_path: string;
+  /** The YAML file documenting a model defined in a .sql file. */
+  patch_path?: string;
   origin: Origin;
   pipeline: string | null;
   description: string;

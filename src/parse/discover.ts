@@ -37,6 +37,8 @@ function isFile(path: string): boolean {
 }
 
 export const isYaml = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');
+/** dbt's model files: a query named after the file. */
+export const isSqlFile = (name: string): boolean => name.endsWith('.sql');
 export const PROMPT_EXTENSIONS = ['.njk', '.jinja', '.jinja2', '.j2', '.txt', '.md', '.prompt'];
 export const isPromptFile = (name: string): boolean => PROMPT_EXTENSIONS.some((ext) => name.endsWith(ext));
 export const isContextFile = (name: string): boolean => !name.endsWith('~');

@@ -1,14 +1,16 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
-import { validateYamlAt } from '../schemas/diagnose.js';
+import { validateYamlAt, type SchemaProblem } from '../schemas/diagnose.js';
 import { withEvaluateShape } from '../schemas/evaluate-examples.js';
 import type { YamlFile } from './yaml-file.js';
-import type { ColumnDoc, RawModel, RawSourceTable } from './types.js';
+import type { ColumnDoc, RawModel, RawModelPatch, RawSourceTable } from './types.js';
 import { formatOfPath } from './data-format.js';
 
 export interface ParsedModelFile {
   sources: RawSourceTable[];
   models: RawModel[];
+  /** Entries without `kind:`, to attach to .sql files of their name. */
+  patches: RawModelPatch[];
   /** Names declared by entries with schema errors: they still resolve refs, so one typo does not cascade. */
   brokenModels: string[];
   brokenSources: [string, string][];
@@ -17,7 +19,7 @@ export interface ParsedModelFile {
 
 /** A models/**\/*.yml file → raw sources and models (validated against schemas/models.schema.json). */
 export function parseModelFile(file: YamlFile): ParsedModelFile {
-  const out: ParsedModelFile = { sources: [], models: [], brokenModels: [], brokenSources: [], diagnostics: [...file.diagnostics] };
+  const out: ParsedModelFile = { sources: [], models: [], patches: [], brokenModels: [], brokenSources: [], diagnostics: [...file.diagnostics] };
   if (file.diagnostics.length) {
     namesOf(file.recoveredValue(), out);
     return out;
@@ -28,7 +30,11 @@ export function parseModelFile(file: YamlFile): ParsedModelFile {
     return out;
   }
   const problems = validateYamlAt(file, 'models').map((p) => withEvaluateShape(p, file.value));
-  out.diagnostics.push(...problems.map((p) => p.diagnostic));
+  // An entry whose only problem is a missing `kind:` may document a .sql model: decided once every file is read.
+  const missingKind = new Map<number, SchemaProblem>();
+  for (const p of problems) if (isMissingKind(p)) missingKind.set(p.path[1] as number, p);
+  const deferred = new Set(missingKind.values());
+  out.diagnostics.push(...problems.filter((p) => !deferred.has(p)).map((p) => p.diagnostic));
   const brokenPaths = new Set(problems.map((p) => brokenEntry(p.path)).filter((p): p is string => p !== null));
   const doc = file.value as { sources?: unknown[]; models?: unknown[] };
 
@@ -66,6 +72,12 @@ export function parseModelFile(file: YamlFile): ParsedModelFile {
   (Array.isArray(doc.models) ? doc.models : []).forEach((m, i) => {
     const body = m as Record<string, unknown>;
     if (typeof body?.name !== 'string') return;
+    const patch = missingKind.get(i);
+    if (patch) {
+      const invalid = problems.some((p) => p !== patch && brokenEntry(p.path) === `models/${i}`);
+      out.patches.push({ name: body.name, body, origin: { file, path: ['models', i] }, missing: patch.diagnostic, invalid });
+      return;
+    }
     if (brokenPaths.has(`models/${i}`)) {
       out.brokenModels.push(body.name);
       return;
@@ -99,6 +111,10 @@ function namesOf(value: unknown, out: ParsedModelFile): void {
 export function columnsOf(value: unknown): ColumnDoc[] {
   if (!Array.isArray(value)) return [];
   return value.map((c) => ({ name: String((c as { name: unknown }).name), description: String((c as { description?: unknown }).description ?? '') }));
+}
+
+function isMissingKind(problem: SchemaProblem): boolean {
+  return problem.path.length === 2 && problem.path[0] === 'models' && problem.diagnostic.message.endsWith('the required key `kind`');
 }
 
 /** `models/3` for a problem inside the fourth model, `sources/0/tables/1` inside a table; null at file level. */

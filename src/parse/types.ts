@@ -41,6 +41,23 @@ export interface RawModel {
   pipeline: string | null;
   /** Maps a model key (e.g. `prompt`) to where it was really written, for pipelines whose keys are nested elsewhere. */
   keyOrigins: Record<string, Origin>;
+  /** For a models/**\/*.sql model: the file and its text as written (`body.sql` has its config() blanked out). */
+  sqlFile?: { path: string; text: string };
+  /** For such a model: the YAML file whose entry documents it. */
+  docsFile?: string;
+}
+
+/**
+ * A `models:` entry without `kind:` (dbt's way to document a .sql model: name, description, columns). It attaches to
+ * the .sql file of the same name; with none, `missing` is the error to report.
+ */
+export interface RawModelPatch {
+  name: string;
+  body: Record<string, unknown>;
+  origin: Origin;
+  missing: Diagnostic;
+  /** It has schema errors of its own (already reported): it documents nothing. */
+  invalid: boolean;
 }
 
 export interface RawDestination {
@@ -66,6 +83,8 @@ export interface ProjectSpec {
   /** Names declared by entries that had errors: refs to them resolve quietly so one mistake does not cascade. */
   brokenModels: Set<string>;
   brokenSources: Set<string>;
+  /** Data files (.csv) under seeds/, data/ and the model paths, by file name without extension: a ref() to one gets a hint. */
+  dataFiles: Map<string, string>;
   /** YAML files read, by relative path, for code frames. */
   files: Map<string, YamlFile>;
   diagnostics: Diagnostic[];

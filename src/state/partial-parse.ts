@@ -6,14 +6,15 @@ import type { NodeKind } from '../compile/manifest-types.js';
 import { canonicalJson } from '../compile/hash.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { isContextFile, isPromptFile, isYaml, listFiles } from '../parse/discover.js';
+import { dbtFolderFiles } from '../parse/dbt-folders.js';
+import { isContextFile, isPromptFile, isSqlFile, isYaml, listFiles } from '../parse/discover.js';
 import { PROJECT_FILE } from '../config/load.js';
 
 export const PARTIAL_PARSE_FILE = 'partial_parse.json';
 
 /**
  * What the last successful compile was made from (like dbt's partial_parse.msgpack). When nothing it depends on
- * changed — loom itself, loom_project.yml and the CLI overrides, every model, pipeline, prompt and context file
+ * changed — loom itself, loom_project.yml and the CLI overrides, every model (.yml and .sql), pipeline, prompt and context file
  * (by size and modification time), the environment variables templates read — the manifest it wrote is still
  * right, and only its metadata (invocation, time, git) needs refreshing.
  */
@@ -40,10 +41,12 @@ export function partialParseKey(config: ResolvedConfig, envNames: readonly strin
   h.update(canonicalJson(settings));
   const files = [
     PROJECT_FILE,
-    ...listFiles(config.projectDir, config.modelPaths, isYaml),
+    ...listFiles(config.projectDir, config.modelPaths, (name) => isYaml(name) || isSqlFile(name)),
     ...listFiles(config.projectDir, config.pipelinePaths, isYaml),
     ...listFiles(config.projectDir, config.promptPaths, isPromptFile),
     ...listFiles(config.projectDir, config.contextPaths, isContextFile),
+    // Files in dbt's seeds/, macros/, snapshots/ are not read, but the compile warns about them.
+    ...dbtFolderFiles(config.projectDir),
   ];
   for (const file of files) {
     const s = statSync(join(config.projectDir, file));

@@ -14,6 +14,8 @@ export interface EvaluationContext {
   enabledNodes: readonly ManifestNode[];
   enabledIds: ReadonlySet<string>;
   previous: Manifest | null;
+  /** The manifest's own project (`package:this`). */
+  projectName: string;
 }
 
 interface Evaluation {
@@ -31,7 +33,7 @@ export function evaluateSpec(spec: SelectorSpec, context: EvaluationContext): { 
     seen.add(diagnostic.message);
     diagnostics.push(diagnostic);
   };
-  const methodContext: MethodContext = { nodes: context.nodes, previous: context.previous };
+  const methodContext: MethodContext = { nodes: context.nodes, previous: context.previous, projectName: context.projectName };
   const { ids } = walk(spec, context, methodContext, report);
   return { ids, diagnostics };
 }

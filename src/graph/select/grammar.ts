@@ -23,6 +23,8 @@ const SUFFIX = /\+(\d*)$/;
 /** Values of these methods may contain `+` and `@` themselves (file names, config values). */
 const FREE_TEXT_METHODS: ReadonlySet<MethodName> = new Set(['path', 'config', 'file']);
 const PATH_EXTENSIONS = /\.(ya?ml|njk)$/i;
+/** dbt's file-like names: a bare `stg_orders.sql` (no folder) is `file:`, as dbt infers it. */
+const FILE_EXTENSIONS = /\.(sql|py|csv)$/i;
 
 /**
  * Common misspellings mapped to the method meant. Plain edit distance is too strict for short names
@@ -105,7 +107,7 @@ export function parseCriterion(raw: string, flag?: SelectorFlag): SelectionCrite
   if (colon === -1) {
     value = rest;
     if (value === '') throw invalid(raw, `no node name or \`method:value\` to select. ${methodsHint()}`, flag);
-    method = value.includes('/') || value.includes('\\') || PATH_EXTENSIONS.test(value) ? 'path' : 'fqn';
+    method = value.includes('/') || value.includes('\\') || PATH_EXTENSIONS.test(value) ? 'path' : FILE_EXTENSIONS.test(value) ? 'file' : 'fqn';
   } else {
     const [name = '', ...args] = rest.slice(0, colon).split('.');
     method = methodNamed(name, raw, flag);

@@ -50,6 +50,7 @@ export function selectNodes(manifest: Manifest, input: SelectionInput, graph?: D
     enabledNodes,
     enabledIds: new Set(enabledNodes.map((node) => node.unique_id)),
     previous,
+    projectName: manifest.metadata.project_name,
   });
   return { selected: topologicalOrder(dag, ids), diagnostics };
 }

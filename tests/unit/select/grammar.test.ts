@@ -62,6 +62,13 @@ describe('parseSelector: tree shape', () => {
     expect(parseSelector('stg_*')).toMatchObject({ method: 'fqn' });
   });
 
+  it("infers file: for a bare .sql, .py or .csv name, as dbt's default_method does", () => {
+    expect(parseSelector('stg_orders.sql')).toMatchObject({ method: 'file', methodInferred: true, value: 'stg_orders.sql' });
+    expect(parseSelector('stg_orders.sql+')).toMatchObject({ method: 'file', children: true, childrenDepth: null });
+    expect(parseSelector('seed.csv')).toMatchObject({ method: 'file' });
+    expect(parseSelector('models/stg_orders.sql')).toMatchObject({ method: 'path' });
+  });
+
   it('treats spaces as union and commas as intersection', () => {
     expect(formatSelectorSpec(parseSelector('a tag:x,kind:llm +b'))).toBe(
       'union(fqn:a, intersection(tag:x, kind:llm), +fqn:b)',

@@ -27,8 +27,9 @@ describe('bare names and fqn:', () => {
     expect(pick('fqn:proj.llm.*')).toEqual(['review_sentiment', 'review_summary']);
     expect(pick('fqn:proj.*.orders_clean')).toEqual(['orders_clean']);
     expect(pick('fqn:proj.shop')).toEqual(['orders', 'reviews']);
-    // a folder name alone is not a prefix of the fqn (the project comes first)
-    expect(pick('staging')).toEqual([]);
+    // as in dbt, the project may be left out: a folder name alone is a prefix of the fqn without it
+    expect(pick('staging')).toEqual(['orders_clean', 'reviews_clean']);
+    expect(pick('staging.reviews_clean')).toEqual(['reviews_clean']);
     expect(pick('fqn:proj.staging.reviews_clean.extra')).toEqual([]);
   });
 

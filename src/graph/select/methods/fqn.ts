@@ -7,7 +7,8 @@ import { idsWhere, type SelectorMethod } from './types.js';
  * dbt's fully-qualified-name matching (`is_selected_node`), which is also what a bare name means:
  * - the node's name (or the last fqn part) equals the value;
  * - or the value's dotted parts are a prefix of the fqn (`my_project.staging` selects that folder), where a part
- *   with a wildcard matches the rest of the fqn as one glob (`my_project.staging.*`).
+ *   with a wildcard matches the rest of the fqn as one glob (`my_project.staging.*`);
+ * - or they are a prefix of the fqn without its project (`staging`, `staging.orders`), as dbt matches across packages.
  * Loom additions: a glob on the bare name (`stg_*`), and `source_name.table_name` for sources (`shop.reviews`).
  */
 export const fqnMethod: SelectorMethod = {
@@ -41,8 +42,13 @@ function fqnPredicate(selector: string): (node: ManifestNode) => boolean {
     const flat = node.fqn.some((segment) => segment.includes('.'))
       ? node.fqn.flatMap((segment) => segment.split('.'))
       : node.fqn;
-    if (flat.length < parts.length) return false;
-    for (let i = 0; i < exactParts.length; i++) if (flat[i] !== exactParts[i]) return false;
-    return tail === null || tail(flat.slice(wildcardAt).join('.'));
+    // As in dbt, the value may leave out the project: `staging.orders` matches fqn [project, staging, orders].
+    return matchesFrom(flat, 0) || matchesFrom(flat, 1);
   };
+
+  function matchesFrom(flat: readonly string[], start: number): boolean {
+    if (flat.length - start < parts.length) return false;
+    for (let i = 0; i < exactParts.length; i++) if (flat[start + i] !== exactParts[i]) return false;
+    return tail === null || tail(flat.slice(start + wildcardAt).join('.'));
+  }
 }

@@ -42,6 +42,7 @@ export function normalizePath(path: string): string {
 /** Every project file the node is defined in or reads. */
 function filesOf(node: ManifestNode): string[] {
   const files = [node.original_file_path];
+  if (node.patch_path) files.push(node.patch_path); // as dbt: the YAML file documenting a .sql model
   if (node.prompt) {
     files.push(node.prompt.path, ...node.prompt.includes);
     if (node.prompt.system) files.push(node.prompt.system.path);

@@ -6,6 +6,8 @@ export interface MethodContext {
   nodes: readonly ManifestNode[];
   /** The manifest `state:` compares with; the evaluator guarantees it is present for methods with `needsState`. */
   previous: Manifest | null;
+  /** The project the manifest was compiled from: what `package:this` names. */
+  projectName: string;
 }
 
 /** One row of the method table: finds the nodes a `method:value` criterion names, before graph expansion. */
