@@ -4,9 +4,6 @@ import { UsageError, UserError } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { checkPositionals, COMMON_FLAGS, SELECT_FLAGS, type CommonFlags } from './flags.js';
 import { printDiagnostics } from './print.js';
-import { applyV8Flags } from './v8-flags.js';
-
-applyV8Flags();
 
 const cli = cac('loom');
 
