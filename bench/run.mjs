@@ -144,6 +144,9 @@ async function benchBuild() {
     const held = span.heldMs / (span.last - span.first);
     const split = `start-up ${((span.first - cold.startedAt) / 1000).toFixed(2)} s, requests ${((span.last - span.first) / 1000).toFixed(2)} s (the server held ${held.toFixed(1)} of 64 at a time), after the last answer ${((cold.endedAt - span.last) / 1000).toFixed(2)} s`;
     report('build 10,000 rows @50 ms, concurrency 64', cold.seconds.toFixed(2), 's', `< ${(bound * 1.15).toFixed(2)} s (115% of ${bound.toFixed(2)})`, cold.seconds < bound * 1.15, `${sent} requests; ${split}`);
+    // Without V8 flags of Loom's own (none since issue 16) this build peaks ~245-255 MB on the 2-core bench machine,
+    // against ~180 MB with the old flags: the answer cache, its lookups and undici's loading were each swapped back
+    // one at a time and none moved the figure, so the gap is the GC's own sizing. The goal stays; it is missed.
     report('  peak memory', cold.maxRssMb.toFixed(0), 'MB', '< 200 MB', cold.maxRssMb < 200);
     await server.reset();
     const again = [];
