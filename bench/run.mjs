@@ -4,8 +4,10 @@
 // cold (no target/) and no-op (nothing changed). Build: a 10,000-row llm model against the fake OpenAI server
 // in its own process at 50 ms latency and concurrency 64, then the unchanged re-run (median of 3); then 1,000,000
 // rows at zero latency (200,000 with --quick). Each figure is the median of the runs noted; memory is peak RSS.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// The cache figure: the same 10,000-row build, cold, with a cache that already holds 1,000,000 other answers
+// (bench/seed-cache.mjs) against an empty cache, interleaved twice; the ratio of their totals must be within 10%.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +144,9 @@ async function benchBuild() {
     const held = span.heldMs / (span.last - span.first);
     const split = `start-up ${((span.first - cold.startedAt) / 1000).toFixed(2)} s, requests ${((span.last - span.first) / 1000).toFixed(2)} s (the server held ${held.toFixed(1)} of 64 at a time), after the last answer ${((cold.endedAt - span.last) / 1000).toFixed(2)} s`;
     report('build 10,000 rows @50 ms, concurrency 64', cold.seconds.toFixed(2), 's', `< ${(bound * 1.15).toFixed(2)} s (115% of ${bound.toFixed(2)})`, cold.seconds < bound * 1.15, `${sent} requests; ${split}`);
+    // Without V8 flags of Loom's own (none since issue 16) this build peaks ~245-255 MB on the 2-core bench machine,
+    // against ~180 MB with the old flags: the answer cache, its lookups and undici's loading were each swapped back
+    // one at a time and none moved the figure, so the gap is the GC's own sizing. The goal stays; it is missed.
     report('  peak memory', cold.maxRssMb.toFixed(0), 'MB', '< 200 MB', cold.maxRssMb < 200);
     await server.reset();
     const again = [];
@@ -149,6 +154,7 @@ async function benchBuild() {
     const resent = await server.requests();
     const rerun = median(again.map((r) => r.seconds));
     report('build 10,000 rows, unchanged re-run', rerun.toFixed(2), 's', '< 1.0 s, 0 requests', rerun < 1 && resent === 0, `${resent} requests in 3 runs`);
+    await benchFullCache(dir, env, cold.seconds);
   } finally {
     server.stop();
   }
@@ -168,6 +174,41 @@ async function benchBuild() {
   } finally {
     zero.stop();
   }
+}
+
+const CACHED_OTHERS = 1_000_000;
+
+/** The cold 10,000-row build with 1,000,000 other answers cached, against an empty cache (`emptySeconds` and one more). */
+async function benchFullCache(dir, env, emptySeconds) {
+  const warehouse = join(dir, '.loom', 'warehouse.duckdb');
+  const seeded = join(WORK, 'cache_1m.duckdb');
+  rmSync(seeded, { force: true });
+  const t = performance.now();
+  execFileSync(process.execPath, [join(ROOT, 'bench', 'seed-cache.mjs'), seeded, String(CACHED_OTHERS)], { stdio: 'inherit' });
+  const seedSeconds = (performance.now() - t) / 1000;
+  const coldWith = async (file) => {
+    rmSync(join(dir, '.loom'), { recursive: true, force: true });
+    rmSync(join(dir, 'target'), { recursive: true, force: true });
+    if (file) {
+      mkdirSync(join(dir, '.loom'), { recursive: true });
+      copyFileSync(file, warehouse);
+    }
+    return (await measure(['build', '--project-dir', dir], env)).seconds;
+  };
+  const full = [await coldWith(seeded)];
+  const empty = [emptySeconds, await coldWith(null)];
+  full.push(await coldWith(seeded));
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  const ratio = sum(full) / sum(empty);
+  report(
+    'build 10,000 rows, 1,000,000 other answers cached',
+    (sum(full) / full.length).toFixed(2),
+    's',
+    'within 10% of an empty cache',
+    ratio <= 1.1,
+    `ratio ${ratio.toFixed(3)}: ${full.map((s) => s.toFixed(2)).join(', ')} s against ${empty.map((s) => s.toFixed(2)).join(', ')} s empty; seeding took ${seedSeconds.toFixed(1)} s`,
+  );
+  rmSync(seeded, { force: true });
 }
 
 mkdirSync(WORK, { recursive: true });

@@ -23,8 +23,6 @@ export interface BuildOptions extends CompileOptions {
   signal?: AbortSignal;
   /** `loom run NAME`: run the nodes of the pipeline NAME, or the model NAME, instead of a selection. */
   runName?: string;
-  /** Called once the project is compiled and the warehouse open, before the first node runs. */
-  onRunStart?: () => void;
 }
 
 export interface BuildOutcome {
@@ -52,7 +50,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildOutcome> {
       command: options.command ?? (options.runName ? 'run' : 'build'),
       args: options.args,
       signal: options.signal,
-      onRunStart: options.onRunStart,
     },
     runNode,
   );

@@ -28,8 +28,6 @@ export interface SessionOptions {
   command: string;
   args?: Record<string, unknown>;
   signal?: AbortSignal;
-  /** Called before the first node runs. */
-  onRunStart?: () => void;
 }
 
 export interface SessionOutcome {
@@ -118,7 +116,6 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       runBudget: createBudget('run', config.budget_usd ?? null),
       signal: controller.signal,
     };
-    options.onRunStart?.();
     // Nodes inside run() before their relief: the scheduler's own count still holds a node until run() returns.
     let running = 0;
     const results = await schedule(manifest, selected, {

@@ -5,9 +5,6 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import { dbtCommandHint } from './dbt-commands.js';
 import { checkPositionals, COMMON_FLAGS, keepTypedValues, SELECT_FLAGS, type CommonFlags } from './flags.js';
 import { printDiagnostics } from './print.js';
-import { applyV8Flags } from './v8-flags.js';
-
-applyV8Flags();
 
 const cli = cac('loom');
 

@@ -3,7 +3,6 @@
  * store as one `getMany` (the DataLoader pattern), and answers written this run but not yet flushed are
  * served from memory.
  */
-import { KeyFilter } from './key-filter.js';
 import type { CacheEntry, CacheStore } from './service-types.js';
 
 interface Waiter {
@@ -21,11 +20,6 @@ export class CacheLookup {
   private readonly recent = new Map<string, CacheEntry>();
   /** Looked up ahead of time by `prefetch` (null: known miss); each is used once, then dropped. */
   private readonly known = new Map<string, CacheEntry | null>();
-  /** Every key the store holds or was given this run, when the store can list its keys; loaded on first use. */
-  private filter: KeyFilter | null = null;
-  private filterLoading: Promise<void> | null = null;
-  /** Keys given while the filter loads: the store's listing may have been taken before they were written. */
-  private rememberedWhileLoading: string[] = [];
 
   constructor(private readonly store: CacheStore) {}
 
@@ -35,7 +29,6 @@ export class CacheLookup {
       const entry = this.recent.get(key);
       if (entry) return Promise.resolve(entry);
     }
-    if (this.filter && !keys.some((key) => this.filter!.mayContain(key))) return Promise.resolve(null);
     if (keys.every((key) => this.known.has(key))) {
       let hit: CacheEntry | null = null;
       for (const key of keys) {
@@ -58,9 +51,7 @@ export class CacheLookup {
    * costs one query per chunk instead of one per row (at zero latency, turns hold one call each).
    */
   async prefetch(keys: Iterable<string>): Promise<void> {
-    await this.loadFilter();
-    const filter = this.filter;
-    const missing = [...new Set(keys)].filter((key) => !this.recent.has(key) && !this.known.has(key) && (!filter || filter.mayContain(key)));
+    const missing = [...new Set(keys)].filter((key) => !this.recent.has(key) && !this.known.has(key));
     for (let i = 0; i < missing.length; i += MAX_BATCH_KEYS * 4) {
       const slice = missing.slice(i, i + MAX_BATCH_KEYS * 4);
       const found = await this.store.getMany(slice);
@@ -68,23 +59,7 @@ export class CacheLookup {
     }
   }
 
-  /** Reads every key of the store once (a store that cannot list them gets no filter). */
-  private loadFilter(): Promise<void> {
-    if (!this.store.keys) return Promise.resolve();
-    this.filterLoading ??= (async () => {
-      const filter = new KeyFilter();
-      for (const key of this.recent.keys()) filter.add(key);
-      for await (const chunk of this.store.keys!()) for (const key of chunk) filter.add(key);
-      for (const key of this.rememberedWhileLoading) filter.add(key);
-      this.rememberedWhileLoading = [];
-      this.filter = filter;
-    })();
-    return this.filterLoading;
-  }
-
   remember(entry: CacheEntry): void {
-    if (this.filter) this.filter.add(entry.cache_key);
-    else if (this.filterLoading) this.rememberedWhileLoading.push(entry.cache_key);
     this.recent.set(entry.cache_key, entry);
   }
 

@@ -21,8 +21,6 @@ export interface CacheEntry {
 export interface CacheStore {
   getMany(keys: readonly string[]): Promise<Map<string, CacheEntry>>;
   putMany(entries: readonly CacheEntry[]): Promise<void>;
-  /** Every key in the store, in chunks (optional): lets lookups skip the store for keys it cannot hold. */
-  keys?(): AsyncIterable<string[]>;
 }
 
 /**

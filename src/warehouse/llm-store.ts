@@ -5,17 +5,18 @@ import type { CallRecord } from '../llm/types.js';
 import { appendNullable, appendNumber, timestamp, type Connection } from './database.js';
 
 const HEX = /^[0-9a-f]+$/;
+/** Keys per lookup query: DuckDB probes the primary key's index for up to 2,048 matches (`index_scan_max_count`). */
+const LOOKUP_KEYS = 2000;
 
 /** The LLM cache in `loom.llm_cache`: bulk lookups by primary key, inserts that ignore keys already present. */
 export function warehouseCacheStore(connection: Connection): CacheStore {
   return {
-    keys: () => warehouseCacheKeys(connection),
     async getMany(keys) {
       const found = new Map<string, CacheEntry>();
       const wanted = [...new Set(keys)].filter((k) => HEX.test(k));
-      for (let i = 0; i < wanted.length; i += 2000) {
+      for (let i = 0; i < wanted.length; i += LOOKUP_KEYS) {
         const list = wanted
-          .slice(i, i + 2000)
+          .slice(i, i + LOOKUP_KEYS)
           .map((k) => `'${k}'`)
           .join(',');
         const rows = await connection.all<{ cache_key: string; kind: string; provider: string; model: string; response: string; created_at: string }>(
@@ -47,17 +48,12 @@ export function warehouseCacheStore(connection: Connection): CacheStore {
           a.appendVarchar(JSON.stringify(e.response));
           a.appendValue(timestamp(new Date(e.created_at)));
         });
-        // No primary key (its index costs ~20 µs per insert): a rare duplicate, e.g. from a replayed journal, is harmless.
-        await tx.run('insert into loom.llm_cache select distinct on (cache_key) * from cache_stage');
+        // A key already cached (e.g. from a replayed journal) keeps its first answer.
+        await tx.run('insert or ignore into loom.llm_cache select distinct on (cache_key) * from cache_stage');
         await tx.run('drop table temp.cache_stage');
       });
     },
   };
-}
-
-/** Streams every cache key in chunks, for the lookup filter that spares cold runs their cache queries. */
-export async function* warehouseCacheKeys(connection: Connection): AsyncGenerator<string[]> {
-  for await (const rows of connection.stream('select cache_key from loom.llm_cache')) yield rows.map((r) => String(r.cache_key));
 }
 
 /** Every attempt, cache hit and refusal, appended to `loom.llm_calls`. */
@@ -126,7 +122,7 @@ export function warehouseJournalSink(connection: Connection): JournalSink {
       const source = `read_json(${files}, format = 'newline_delimited', maximum_object_size = ${MAX_JOURNAL_LINE_BYTES}, columns = ${JOURNAL_COLUMNS})`;
       await connection.transaction(async (tx) => {
         await tx.run(
-          `insert into loom.llm_cache
+          `insert or ignore into loom.llm_cache
            select distinct on (entry.cache_key) entry.cache_key, entry.kind, entry.provider, entry.model, entry.response,
                   entry.created_at::timestamptz
            from ${source} where entry is not null`,

@@ -56,6 +56,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   create table loom.journal_segments (segment varchar, loaded_at timestamptz);
   `,
+  // 3: the cache keyed by cache_key, so a lookup is an index probe whatever the cache holds. Older warehouses may
+  // hold a key twice (a replayed journal): the first answer stored is kept.
+  `
+  create table loom.llm_cache_keyed (
+    cache_key varchar primary key, kind varchar, provider varchar, model varchar, response json, created_at timestamptz
+  );
+  insert into loom.llm_cache_keyed
+    select distinct on (cache_key) * from loom.llm_cache order by cache_key, created_at;
+  drop table loom.llm_cache;
+  alter table loom.llm_cache_keyed rename to llm_cache;
+  `,
 ];
 
 export async function migrate(connection: Connection): Promise<void> {

@@ -6,7 +6,6 @@ import { terminalReporter } from '../build-reporter.js';
 import { compileOptionsOf, type CommonFlags } from '../flags.js';
 import { dollars, seconds } from '../format-numbers.js';
 import { printDiagnostics, useColor } from '../print.js';
-import { applyRunV8Flags } from '../v8-flags.js';
 
 export interface BuildFlags extends CommonFlags {
   fullRefresh?: boolean;
@@ -42,7 +41,6 @@ export async function buildCommand(flags: BuildFlags, command: string): Promise<
       args: { command, ...flags },
       signal: controller.signal,
       runName: flags.runName,
-      onRunStart: applyRunV8Flags,
     });
     reporter.stop();
     printDiagnostics(outcome.compiled.diagnostics, outcome.compiled.readSource);
