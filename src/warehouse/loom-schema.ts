@@ -24,7 +24,7 @@ export const LOOM_TABLES: Readonly<Record<string, readonly string[]>> = {
     'provider VARCHAR', 'model VARCHAR', 'attempt INTEGER', 'status VARCHAR', 'http_status INTEGER', 'tokens_in BIGINT', 'tokens_out BIGINT',
     'tokens_cached BIGINT', 'cost_usd DOUBLE', 'latency_ms DOUBLE', 'error VARCHAR', 'started_at TIMESTAMPTZ',
   ],
-  llm_cache: ['cache_key VARCHAR', 'kind VARCHAR', 'provider VARCHAR', 'model VARCHAR', 'response JSON', 'created_at TIMESTAMPTZ'],
+  llm_cache: ['cache_key VARCHAR PRIMARY KEY', 'kind VARCHAR', 'provider VARCHAR', 'model VARCHAR', 'response JSON', 'created_at TIMESTAMPTZ'],
   lineage: [
     'run_id VARCHAR', 'node_id VARCHAR', 'row_key VARCHAR', 'status VARCHAR', 'input_node VARCHAR', 'input_hash VARCHAR', 'data_fingerprint VARCHAR',
     'prompt_version VARCHAR', 'context_versions JSON', 'model VARCHAR', 'git_commit VARCHAR', 'created_at TIMESTAMPTZ',
