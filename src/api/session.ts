@@ -18,6 +18,7 @@ import { warehouseCacheStore, warehouseCallRecorder, warehouseJournalSink } from
 import { closeInterruptedRuns, recordNodeRun, recordRunEnd, recordRunStart } from '../warehouse/runs.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOutcome } from './compile.js';
+import { targetRedactor } from './target-redactor.js';
 import { loomVersion } from './version.js';
 
 export const quietReporter: Reporter = { nodeStart() {}, nodeProgress() {}, nodeEnd() {}, warn() {} };
@@ -56,7 +57,8 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   const started = performance.now();
   const config = compiled.config!;
   const manifest = compiled.manifest!;
-  const reporter = options.reporter ?? quietReporter;
+  const redact = targetRedactor(config, process.env);
+  const reporter = redactingReporter(options.reporter ?? quietReporter, redact);
   const runId = randomUUID();
   const warehousePath = warehousePathOf(config);
   const usesOpenAI = selected.some((id) => manifest.nodes[id].kind === 'llm' && manifest.nodes[id].config.llm?.provider === 'openai');
@@ -82,7 +84,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       if (!service) {
         const settings = { provider, ...config.target.providerSettings, headers: expandHeaders(config.target.providerSettings.headers, process.env) };
         service = createLlmService({
-          provider: createProvider(settings),
+          provider: createProvider(settings, { redact }),
           settings,
           cache,
           recorder,
@@ -139,9 +141,11 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           const llm = node.kind === 'llm' && node.config.llm ? serviceFor(node.config.llm.provider) : NO_LLM;
           result = await runNode(node, { ...base, llm });
         } catch (e) {
-          if (e instanceof UserError) throw e;
-          result = emptyResult(node.unique_id, 'error', explainWarehouseError(e, node, manifest, config.warehouseMemoryLimit));
+          // A user's mistake found while running (an unset ${VAR} in a header: LOOM204) fails this node like any error.
+          const message = e instanceof UserError ? e.message : explainWarehouseError(e, node, manifest, config.warehouseMemoryLimit);
+          result = emptyResult(node.unique_id, 'error', message);
         }
+        if (result.message) result.message = redact(result.message);
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);
         running--;
@@ -199,8 +203,22 @@ export function expandHeaders(headers: Record<string, string> | undefined, env: 
       if (found === undefined) throw new UserError(error('LOOM204', `header \`${name}\` of target uses \${${variable}}, but the environment variable ${variable} is not set`));
       return found;
     });
+    // Not sent as it is: the HTTP client would refuse it and print the value in its message.
+    if (/[\r\n\0]/.test(out[name])) {
+      throw new UserError(error('LOOM207', `header \`${name}\` of target has a line break in its value${/\$\{/.test(value) ? ' (from the environment variable it names)' : ''}; a header value is one line: remove the line break (e.g. a trailing newline from \`echo\` or a file)`));
+    }
   }
   return out;
+}
+
+/** Every message the console shows goes through the run's redactor (node results are redacted before they are stored). */
+function redactingReporter(reporter: Reporter, redact: (text: string) => string): Reporter {
+  return {
+    nodeStart: (...args) => reporter.nodeStart(...args),
+    nodeProgress: (...args) => reporter.nodeProgress(...args),
+    nodeEnd: (node, result, index, total) => reporter.nodeEnd(node, result.message ? { ...result, message: redact(result.message) } : result, index, total),
+    warn: (message) => reporter.warn(redact(message)),
+  };
 }
 
 function recreatedWarning(tables: readonly string[]): string {
