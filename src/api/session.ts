@@ -5,7 +5,7 @@ import type { ManifestNode } from '../compile/manifest-types.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { runStatus, totalsOf, writeRunResults, RUN_RESULTS_SCHEMA_VERSION, type RunResults } from '../exec/run-results.js';
 import { schedule } from '../exec/scheduler.js';
-import { emptyResult, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
+import { emptyResult, INTERRUPTED, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
 import { error, UserError } from '../diagnostics/diagnostic.js';
 import { explainWarehouseError, isOutOfMemory, outOfMemoryAdvice } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
@@ -21,6 +21,9 @@ import type { CompileOutcome } from './compile.js';
 import { targetRedactor } from './target-redactor.js';
 import { loomVersion } from './version.js';
 
+/** How long the rows in flight may take to finish after an interrupt before their requests are cut off. */
+export const INTERRUPT_DRAIN_MS = 10_000;
+
 export const quietReporter: Reporter = { nodeStart() {}, nodeProgress() {}, nodeEnd() {}, warn() {} };
 
 export interface SessionOptions {
@@ -28,7 +31,10 @@ export interface SessionOptions {
   reporter?: Reporter;
   command: string;
   args?: Record<string, unknown>;
+  /** An interrupt (Ctrl-C): no new row or node starts; the rows in flight finish within INTERRUPT_DRAIN_MS. */
   signal?: AbortSignal;
+  /** A second interrupt: the requests in flight are cut off at once. */
+  abortSignal?: AbortSignal;
   /** Called before the first node runs. */
   onRunStart?: () => void;
 }
@@ -65,11 +71,24 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   if (usesOpenAI && config.target.providerSettings.transport !== 'sdk') preloadDirectTransport();
   const warehouse = await Warehouse.open(warehousePath, { memoryLimit: config.warehouseMemoryLimit });
   if (warehouse.recreatedTables.length) reporter.warn(recreatedWarning(warehouse.recreatedTables));
-  const controller = new AbortController();
+  const stopping = new AbortController();
+  const aborting = new AbortController();
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
-  setMaxListeners(0, controller.signal);
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  if (options.signal?.aborted) controller.abort();
+  setMaxListeners(0, aborting.signal);
+  let drainDeadline: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    if (stopping.signal.aborted) return;
+    stopping.abort(INTERRUPTED);
+    drainDeadline = setTimeout(() => aborting.abort(), INTERRUPT_DRAIN_MS);
+  };
+  const abortNow = () => {
+    interrupt();
+    aborting.abort();
+  };
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  options.abortSignal?.addEventListener('abort', abortNow, { once: true });
+  if (options.signal?.aborted) interrupt();
+  if (options.abortSignal?.aborted) abortNow();
   const services = new Map<string, LoomLlmService>();
   try {
     const cache = warehouseCacheStore(warehouse.meta);
@@ -91,7 +110,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           pricing,
           journalDir,
           journalSink,
-          signal: controller.signal,
+          signal: aborting.signal,
         });
         services.set(provider, service);
       }
@@ -118,7 +137,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       flags: options.flags,
       reporter,
       runBudget: createBudget('run', config.budget_usd ?? null),
-      signal: controller.signal,
+      signal: stopping.signal,
     };
     options.onRunStart?.();
     // Nodes inside run() before their relief: the scheduler's own count still holds a node until run() returns.
@@ -126,7 +145,11 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const results = await schedule(manifest, selected, {
       threads: options.flags.threads,
       failFast: options.flags.failFast,
-      abort: () => controller.abort(),
+      abort: () => {
+        stopping.abort('fail-fast');
+        aborting.abort();
+      },
+      stopping: stopping.signal,
       skipped: (node, result, index) => {
         reporter.nodeEnd(node, result, index, selected.length);
         void recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, new Date(), result).catch(() => undefined);
@@ -185,6 +208,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const unpricedModels = [...new Set(results.flatMap((r) => r.unpriced_models))].sort();
     return { runResults, offline, unpricedModels, journalRecovered };
   } finally {
+    clearTimeout(drainDeadline);
     for (const service of services.values()) await service.close().catch(() => undefined);
     await warehouse.close();
   }

@@ -70,6 +70,7 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
         partial: c.yellow('PARTIAL'),
         error: c.red('ERROR'),
         skipped: c.yellow('SKIP'),
+        interrupted: c.yellow('INTERRUPTED'),
       }[result.status];
       line(dots(`${index} of ${total} ${status} ${what(node)}`, `[${details(node, result)}]`));
       if (result.message && result.status !== 'success') line(`  ${c.dim('↳')} ${result.message}`);
