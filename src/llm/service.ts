@@ -388,7 +388,10 @@ class Service implements LoomLlmService {
     }
     for (const b of context.budgets) b.settle(estimate, 0);
     this.counters.failures++;
-    throw lastError ?? new LlmError('invalid_response', 'No model was tried.');
+    if (!lastError) throw new LlmError('invalid_response', 'No model was tried.');
+    // A copy per call: the same auth failure ends many calls, each with its own count of requests sent.
+    const { kind, message, status, retryAfterMs } = lastError;
+    throw new LlmError(kind, message, { status, retryAfterMs, cause: lastError, attempts: attemptsSent });
   }
 
   private answered<R>(
