@@ -19,8 +19,10 @@ export interface BuildOptions extends CompileOptions {
   /** Recorded in loom.runs (e.g. the CLI's argv). */
   command?: string;
   args?: Record<string, unknown>;
-  /** Aborts the build (the CLI wires SIGINT to it). */
+  /** Interrupts the build (the CLI wires the first SIGINT/SIGTERM to it): the rows in flight finish, nothing new starts. */
   signal?: AbortSignal;
+  /** Cuts off the requests in flight at once (the CLI's second SIGINT). */
+  abortSignal?: AbortSignal;
   /** `loom run NAME`: run the nodes of the pipeline NAME, or the model NAME, instead of a selection. */
   runName?: string;
 }
@@ -50,6 +52,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildOutcome> {
       command: options.command ?? (options.runName ? 'run' : 'build'),
       args: options.args,
       signal: options.signal,
+      abortSignal: options.abortSignal,
     },
     runNode,
   );

@@ -5,7 +5,7 @@ import type { ManifestNode } from '../compile/manifest-types.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { runStatus, totalsOf, writeRunResults, RUN_RESULTS_SCHEMA_VERSION, type RunResults } from '../exec/run-results.js';
 import { schedule } from '../exec/scheduler.js';
-import { emptyResult, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
+import { emptyResult, INTERRUPTED, type BuildFlags, type NodeResult, type Reporter, type RunContext } from '../exec/types.js';
 import { error, UserError } from '../diagnostics/diagnostic.js';
 import { explainWarehouseError, isOutOfMemory, outOfMemoryAdvice } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
@@ -18,7 +18,11 @@ import { warehouseCacheStore, warehouseCallRecorder, warehouseJournalSink } from
 import { closeInterruptedRuns, recordNodeRun, recordRunEnd, recordRunStart } from '../warehouse/runs.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOutcome } from './compile.js';
+import { targetRedactor } from './target-redactor.js';
 import { loomVersion } from './version.js';
+
+/** How long the rows in flight may take to finish after an interrupt before their requests are cut off. */
+export const INTERRUPT_DRAIN_MS = 10_000;
 
 export const quietReporter: Reporter = { nodeStart() {}, nodeProgress() {}, nodeEnd() {}, warn() {} };
 
@@ -27,7 +31,10 @@ export interface SessionOptions {
   reporter?: Reporter;
   command: string;
   args?: Record<string, unknown>;
+  /** An interrupt (Ctrl-C): no new row or node starts; the rows in flight finish within INTERRUPT_DRAIN_MS. */
   signal?: AbortSignal;
+  /** A second interrupt: the requests in flight are cut off at once. */
+  abortSignal?: AbortSignal;
 }
 
 export interface SessionOutcome {
@@ -54,18 +61,32 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   const started = performance.now();
   const config = compiled.config!;
   const manifest = compiled.manifest!;
-  const reporter = options.reporter ?? quietReporter;
+  const redact = targetRedactor(config, process.env);
+  const reporter = redactingReporter(options.reporter ?? quietReporter, redact);
   const runId = randomUUID();
   const warehousePath = warehousePathOf(config);
   const usesOpenAI = selected.some((id) => manifest.nodes[id].kind === 'llm' && manifest.nodes[id].config.llm?.provider === 'openai');
   if (usesOpenAI && config.target.providerSettings.transport !== 'sdk') preloadDirectTransport();
   const warehouse = await Warehouse.open(warehousePath, { memoryLimit: config.warehouseMemoryLimit });
   if (warehouse.recreatedTables.length) reporter.warn(recreatedWarning(warehouse.recreatedTables));
-  const controller = new AbortController();
+  const stopping = new AbortController();
+  const aborting = new AbortController();
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
-  setMaxListeners(0, controller.signal);
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  if (options.signal?.aborted) controller.abort();
+  setMaxListeners(0, aborting.signal);
+  let drainDeadline: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    if (stopping.signal.aborted) return;
+    stopping.abort(INTERRUPTED);
+    drainDeadline = setTimeout(() => aborting.abort(), INTERRUPT_DRAIN_MS);
+  };
+  const abortNow = () => {
+    interrupt();
+    aborting.abort();
+  };
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  options.abortSignal?.addEventListener('abort', abortNow, { once: true });
+  if (options.signal?.aborted) interrupt();
+  if (options.abortSignal?.aborted) abortNow();
   const services = new Map<string, LoomLlmService>();
   try {
     const cache = warehouseCacheStore(warehouse.meta);
@@ -80,14 +101,14 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       if (!service) {
         const settings = { provider, ...config.target.providerSettings, headers: expandHeaders(config.target.providerSettings.headers, process.env) };
         service = createLlmService({
-          provider: createProvider(settings),
+          provider: createProvider(settings, { redact }),
           settings,
           cache,
           recorder,
           pricing,
           journalDir,
           journalSink,
-          signal: controller.signal,
+          signal: aborting.signal,
         });
         services.set(provider, service);
       }
@@ -114,14 +135,18 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
       flags: options.flags,
       reporter,
       runBudget: createBudget('run', config.budget_usd ?? null),
-      signal: controller.signal,
+      signal: stopping.signal,
     };
     // Nodes inside run() before their relief: the scheduler's own count still holds a node until run() returns.
     let running = 0;
     const results = await schedule(manifest, selected, {
       threads: options.flags.threads,
       failFast: options.flags.failFast,
-      abort: () => controller.abort(),
+      abort: () => {
+        stopping.abort('fail-fast');
+        aborting.abort();
+      },
+      stopping: stopping.signal,
       skipped: (node, result, index) => {
         reporter.nodeEnd(node, result, index, selected.length);
         void recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, new Date(), result).catch(() => undefined);
@@ -136,9 +161,11 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           const llm = node.kind === 'llm' && node.config.llm ? serviceFor(node.config.llm.provider) : NO_LLM;
           result = await runNode(node, { ...base, llm });
         } catch (e) {
-          if (e instanceof UserError) throw e;
-          result = emptyResult(node.unique_id, 'error', explainWarehouseError(e, node, manifest, config.warehouseMemoryLimit));
+          // A user's mistake found while running (an unset ${VAR} in a header: LOOM204) fails this node like any error.
+          const message = e instanceof UserError ? e.message : explainWarehouseError(e, node, manifest, config.warehouseMemoryLimit);
+          result = emptyResult(node.unique_id, 'error', message);
         }
+        if (result.message) result.message = redact(result.message);
         result.execution_time = Math.round(performance.now() - t0) / 1000;
         await recordNodeRun(warehouse.meta, runId, node.kind, node.fingerprint.data, startedAt, result);
         running--;
@@ -178,6 +205,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const unpricedModels = [...new Set(results.flatMap((r) => r.unpriced_models))].sort();
     return { runResults, offline, unpricedModels, journalRecovered };
   } finally {
+    clearTimeout(drainDeadline);
     for (const service of services.values()) await service.close().catch(() => undefined);
     await warehouse.close();
   }
@@ -196,8 +224,22 @@ export function expandHeaders(headers: Record<string, string> | undefined, env: 
       if (found === undefined) throw new UserError(error('LOOM204', `header \`${name}\` of target uses \${${variable}}, but the environment variable ${variable} is not set`));
       return found;
     });
+    // Not sent as it is: the HTTP client would refuse it and print the value in its message.
+    if (/[\r\n\0]/.test(out[name])) {
+      throw new UserError(error('LOOM207', `header \`${name}\` of target has a line break in its value${/\$\{/.test(value) ? ' (from the environment variable it names)' : ''}; a header value is one line: remove the line break (e.g. a trailing newline from \`echo\` or a file)`));
+    }
   }
   return out;
+}
+
+/** Every message the console shows goes through the run's redactor (node results are redacted before they are stored). */
+function redactingReporter(reporter: Reporter, redact: (text: string) => string): Reporter {
+  return {
+    nodeStart: (...args) => reporter.nodeStart(...args),
+    nodeProgress: (...args) => reporter.nodeProgress(...args),
+    nodeEnd: (node, result, index, total) => reporter.nodeEnd(node, result.message ? { ...result, message: redact(result.message) } : result, index, total),
+    warn: (message) => reporter.warn(redact(message)),
+  };
 }
 
 function recreatedWarning(tables: readonly string[]): string {

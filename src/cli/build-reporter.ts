@@ -18,7 +18,8 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
   const multi = cliProgress
     ? new cliProgress.MultiBar(
         {
-          format: `  {name} ${c.cyan('{bar}')} {value}/{total} rows | {eta_formatted} left`,
+          // Our own estimate: the library's is garbage (`NULL` cut to `LLs`) before the first answer.
+          format: `  {name} ${c.cyan('{bar}')} {value}/{total} rows{left}`,
           hideCursor: true,
           clearOnComplete: true,
           stopOnComplete: false,
@@ -30,6 +31,7 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
       )
     : null;
   const bars = new Map<string, CliProgress.SingleBar>();
+  const barStarted = new Map<string, number>();
   const line = (text: string) => {
     const out = `${c.dim(clock())}  ${text}`;
     if (multi && bars.size) multi.log(`${out}\n`);
@@ -54,22 +56,25 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
       if (!multi || pending === 0) return;
       let bar = bars.get(node.unique_id);
       if (!bar) {
-        bar = multi.create(pending, 0, { name: node.name });
+        bar = multi.create(pending, 0, { name: node.name, left: '' });
         bars.set(node.unique_id, bar);
+        barStarted.set(node.unique_id, Date.now());
       }
-      bar.update(done);
+      bar.update(done, { left: timeLeft(Date.now() - barStarted.get(node.unique_id)!, done, pending) });
     },
     nodeEnd(node, result, index, total) {
       const bar = bars.get(node.unique_id);
       if (bar && multi) {
         multi.remove(bar);
         bars.delete(node.unique_id);
+        barStarted.delete(node.unique_id);
       }
       const status = {
         success: c.green('OK'),
         partial: c.yellow('PARTIAL'),
         error: c.red('ERROR'),
         skipped: c.yellow('SKIP'),
+        interrupted: c.yellow('INTERRUPTED'),
       }[result.status];
       line(dots(`${index} of ${total} ${status} ${what(node)}`, `[${details(node, result)}]`));
       if (result.message && result.status !== 'success') line(`  ${c.dim('↳')} ${result.message}`);
@@ -89,6 +94,13 @@ export function terminalReporter(options: { color: boolean; bars: boolean }): Re
       multi?.stop();
     },
   };
+}
+
+/** ` | 12s left` once rows have finished (nothing to go by before the first one). */
+export function timeLeft(elapsedMs: number, done: number, pending: number): string {
+  if (done <= 0 || done >= pending) return '';
+  const left = Math.ceil(((elapsedMs / done) * (pending - done)) / 1000);
+  return ` | ${left >= 60 ? `${Math.floor(left / 60)}m ${left % 60}s` : `${left}s`} left`;
 }
 
 function details(node: ManifestNode, r: NodeResult): string {

@@ -23,7 +23,7 @@ import { NodeFailure, tableSpec } from './llm-table-spec.js';
 import { meteredLlm } from './metered-llm.js';
 import { readAhead, startSmall } from './read-ahead.js';
 import { TaskWindow } from './task-window.js';
-import { emptyResult, type NodeResult, type RunContext } from './types.js';
+import { emptyResult, INTERRUPTED, type NodeResult, type RunContext } from './types.js';
 
 /** Largest number of finished rows held before they are written, whatever batch_size says. */
 const MAX_BUFFERED_ROWS = 5000;
@@ -110,6 +110,9 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
   let stopReason: string | null = null;
   let budgetStop = false;
   let failOnRow: string | null = null;
+  // Rows whose requests an interrupt's deadline (or a second Ctrl-C) cut off: not answered, sent next build.
+  let cutOff = 0;
+  const interrupted = () => ctx.signal.aborted && ctx.signal.reason === INTERRUPTED;
 
   const flush = (force: boolean) => {
     if (!buffer.length) return;
@@ -135,6 +138,7 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
         stopReason ??= `budget exhausted: ${error.message.replace(/\.$/, '')}`;
         budgetStop = true;
       }
+      else if (error instanceof LlmError && error.kind === 'aborted' && interrupted()) cutOff++;
       else if (error instanceof LlmError && (error.kind === 'auth' || error.kind === 'aborted')) stopReason ??= error.message;
       else failures.push({ key: outcome.failed.key, error });
     } else {
@@ -215,6 +219,8 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     failOnRow,
     failures,
     aborted: ctx.signal.aborted,
+    interrupted: interrupted(),
+    cutOff,
     heldFailures: held,
     evaluate,
     scores,

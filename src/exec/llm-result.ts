@@ -18,6 +18,10 @@ export interface RowTally {
   /** Rows without an answer (provider errors after retries): retried next build. */
   failures: { key: string; error: Error }[];
   aborted: boolean;
+  /** Stopped by Ctrl-C / SIGTERM (not --fail-fast): the rows in flight were finished and saved. */
+  interrupted: boolean;
+  /** Rows whose requests were cut off after the interrupt's deadline. */
+  cutOff: number;
   /** Rows still in quarantine under on_failure: fail from earlier runs. */
   heldFailures: number;
   evaluate: EvaluateBlock | null;
@@ -51,6 +55,9 @@ export function summarizeRun(result: NodeResult, node: ManifestNode, tally: RowT
   if (tally.failOnRow) {
     result.status = 'error';
     messages.push(tally.failOnRow);
+  } else if (tally.interrupted) {
+    result.status = 'interrupted';
+    messages.push(interruptedMessage(tally, answered));
   } else if (tally.stopReason) {
     // A budget stop keeps what was answered and ends partial (exit code 1); an auth failure or abort is an error.
     result.status = tally.budgetStop ? 'partial' : 'error';
@@ -83,6 +90,20 @@ export function summarizeRun(result: NodeResult, node: ManifestNode, tally: RowT
     messages.push(nothingPassedMessage(answered));
   }
   result.message = messages.length ? messages.join('; ') : null;
+}
+
+/** Every pending row in exactly one count, so they add up to the rows this build had to answer. */
+function interruptedMessage(tally: RowTally, answered: number): string {
+  const unsent = tally.pendingCount - tally.done;
+  const failed = tally.done - answered - tally.cutOff;
+  const parts = [`${answered} answered and saved`];
+  if (tally.cutOff) parts.push(`${tally.cutOff} cut off in flight`);
+  if (failed) parts.push(`${failed} without an answer`);
+  parts.push(`${unsent} not sent`);
+  const left = tally.pendingCount - answered;
+  const next = left ? `; the next build sends the ${left} row(s) without an answer` : '';
+  const why = tally.stopReason ? ` (${tally.stopReason})` : '';
+  return `interrupted${why}: of ${tally.pendingCount} row(s) to answer, ${parts.join(', ')}${next}`;
 }
 
 function nothingPassedMessage(answered: number): string {

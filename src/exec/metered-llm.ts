@@ -1,5 +1,5 @@
 import type { CallContext, CompleteOptions, LlmService } from '../llm/service-types.js';
-import type { CompletionRequest, EmbeddingRequest, Stage } from '../llm/types.js';
+import { LlmError, type CompletionRequest, type EmbeddingRequest, type Stage } from '../llm/types.js';
 
 /** What one node's calls cost, split by stage. */
 export interface NodeLlmStats {
@@ -28,17 +28,22 @@ export function meteredLlm(llm: LlmService): { llm: LlmService; stats: NodeLlmSt
     if (o.cost_usd === null) stats.unpriced.add(model);
     else stats.cost[stage] += o.cost_usd;
   };
+  // A call that failed still sent its attempts: they are requests (and in loom.llm_calls) like any other.
+  const countFailed = (error: unknown): never => {
+    if (error instanceof LlmError && error.attempts) stats.requests += error.attempts;
+    throw error;
+  };
   const metered: LlmService = {
     get offline() {
       return llm.offline;
     },
     async complete(request: CompletionRequest, context: CallContext, options?: CompleteOptions) {
-      const outcome = await llm.complete(request, context, options);
+      const outcome = await llm.complete(request, context, options).catch(countFailed);
       count(context.stage, outcome, outcome.model);
       return outcome;
     },
     async embed(request: EmbeddingRequest, context: CallContext, options?: CompleteOptions) {
-      const outcome = await llm.embed(request, context, options);
+      const outcome = await llm.embed(request, context, options).catch(countFailed);
       count(context.stage, outcome, outcome.response.model);
       return outcome;
     },

@@ -18,13 +18,14 @@ export interface RunResults {
   };
   elapsed_time: number;
   args: Record<string, unknown>;
-  status: 'success' | 'error' | 'partial';
+  status: 'success' | 'error' | 'partial' | 'interrupted';
   totals: { rows: number; llm_calls: number; cache_hits: number; tokens_in: number; tokens_out: number; cost_usd: number };
   results: NodeResult[];
 }
 
-/** A run's overall status: error if any node errored, partial if any ended partial, else success. */
+/** A run's overall status: interrupted if Ctrl-C stopped a node, else error if any node errored, partial if any ended partial, else success. */
 export function runStatus(results: readonly NodeResult[]): RunResults['status'] {
+  if (results.some((r) => r.status === 'interrupted')) return 'interrupted';
   if (results.some((r) => r.status === 'error')) return 'error';
   if (results.some((r) => r.status === 'partial' || r.status === 'skipped')) return 'partial';
   return 'success';

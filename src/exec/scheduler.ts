@@ -7,6 +7,8 @@ export interface ScheduleOptions {
   failFast: boolean;
   /** Called when --fail-fast stops the build, so running nodes can stop sending. */
   abort(): void;
+  /** Aborted when the build is interrupted: nodes not started yet are skipped. */
+  stopping?: AbortSignal;
   run(node: ManifestNode, index: number): Promise<NodeResult>;
   /** Called for a node that will not run because an upstream node failed or the build stopped. */
   skipped(node: ManifestNode, result: NodeResult, index: number): void;
@@ -29,7 +31,7 @@ export async function schedule(manifest: Manifest, selected: readonly string[], 
 
   const finish = (id: string, result: NodeResult) => {
     results.set(id, result);
-    const failed = result.status === 'error' || result.status === 'skipped';
+    const failed = result.status === 'error' || result.status === 'skipped' || result.status === 'interrupted';
     if (result.status === 'error' && options.failFast && !stopped) {
       stopped = true;
       options.abort();
@@ -38,7 +40,7 @@ export async function schedule(manifest: Manifest, selected: readonly string[], 
       const waits = waitingOn.get(child);
       if (!waits || results.has(child)) continue;
       if (failed) {
-        const skip = emptyResult(child, 'skipped', `skipped: upstream ${displayName(id)} ${result.status === 'error' ? 'failed' : 'was skipped'}`);
+        const skip = emptyResult(child, 'skipped', `skipped: upstream ${displayName(id)} ${result.status === 'error' ? 'failed' : `was ${result.status}`}`);
         options.skipped(manifest.nodes[child], skip, indexOf.get(child)!);
         finish(child, skip);
         continue;
@@ -52,8 +54,8 @@ export async function schedule(manifest: Manifest, selected: readonly string[], 
     while (ready.length && running.size < options.threads) {
       const id = ready.shift()!;
       if (results.has(id)) continue;
-      if (stopped) {
-        const skip = emptyResult(id, 'skipped', 'skipped: --fail-fast stopped the build');
+      if (stopped || options.stopping?.aborted) {
+        const skip = emptyResult(id, 'skipped', stopped ? 'skipped: --fail-fast stopped the build' : 'skipped: the build was interrupted');
         options.skipped(manifest.nodes[id], skip, indexOf.get(id)!);
         finish(id, skip);
         continue;
@@ -72,7 +74,7 @@ export async function schedule(manifest: Manifest, selected: readonly string[], 
   // Whatever is left never became ready (a parent outside the loop above failed in a way not seen): skip it.
   for (const id of selected) {
     if (!results.has(id)) {
-      const skip = emptyResult(id, 'skipped', 'skipped: --fail-fast stopped the build');
+      const skip = emptyResult(id, 'skipped', stopped ? 'skipped: --fail-fast stopped the build' : 'skipped: the build was interrupted');
       options.skipped(manifest.nodes[id], skip, indexOf.get(id)!);
       results.set(id, skip);
     }

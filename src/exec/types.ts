@@ -3,7 +3,10 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { BudgetScope, LlmService } from '../llm/service-types.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'partial';
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'partial' | 'interrupted';
+
+/** The reason `RunContext.signal` carries when Ctrl-C / SIGTERM stopped the run (not --fail-fast). */
+export const INTERRUPTED = 'interrupted';
 
 /** Per-evaluator statistics of one node's rows in one run. */
 export interface EvaluatorStats {
@@ -96,6 +99,9 @@ export interface RunContext {
   reporter: Reporter;
   /** The run's budget (null limit when none is set). */
   runBudget: BudgetScope;
-  /** Aborted by --fail-fast or a signal: runners stop sending and finish what they hold. */
+  /**
+   * Aborted by --fail-fast or an interrupt (reason INTERRUPTED): runners send no new row and finish what they
+   * hold; the requests in flight are cut off separately (at once for --fail-fast, after a deadline on an interrupt).
+   */
   signal: AbortSignal;
 }

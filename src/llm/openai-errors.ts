@@ -6,9 +6,17 @@ import type * as OpenAIErrors from 'openai/error';
 // so `instanceof` holds; importing them from 'openai' would also load the whole SDK (~120 ms) for nothing.
 const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = createRequire(import.meta.url)('openai/error') as typeof OpenAIErrors;
 import { parseRetryAfterMs } from './retry-after.js';
+import type { Redactor } from './redact.js';
 import { LlmError } from './types.js';
 
-export function toLlmError(err: unknown, model: string): LlmError {
+/** `redact` takes the target's secrets out of the message: an error body may echo the request's headers. */
+export function toLlmError(err: unknown, model: string, redact: Redactor = (text) => text): LlmError {
+  const error = classify(err, model);
+  error.message = redact(error.message);
+  return error;
+}
+
+function classify(err: unknown, model: string): LlmError {
   if (err instanceof LlmError) return err;
   if (err instanceof APIUserAbortError) return new LlmError('aborted', 'The request was aborted.', { cause: err });
   if (err instanceof APIConnectionTimeoutError) {

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type OpenAI from 'openai';
 import { DirectOpenAITransport } from './openai-direct.js';
 import { toLlmError } from './openai-errors.js';
+import { createRedactor, targetSecrets, type Redactor } from './redact.js';
 import {
   type CallOptions,
   type ChatMessage,
@@ -34,6 +35,8 @@ export interface OpenAIProviderOptions {
   env?: Record<string, string | undefined>;
   /** The `fetch` the SDK transport uses; default: the SDK's own (Node's global fetch). */
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** Takes secrets out of error messages; default: one built from this provider's key and header values. */
+  redact?: Redactor;
 }
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -78,11 +81,13 @@ export class OpenAIProvider implements Provider {
   private structuredMode: StructuredMode = 'json_schema';
   /** Models that want `max_completion_tokens` instead of `max_tokens` (o-series, gpt-5). */
   private readonly completionTokenModels = new Set<string>();
+  private readonly redact: Redactor;
 
   constructor(settings: ProviderSettings, options: OpenAIProviderOptions = {}) {
     const env = options.env ?? process.env;
     const credentials = resolveOpenAICredentials(settings, env);
     this.baseURL = credentials.baseURL ?? DEFAULT_OPENAI_BASE_URL;
+    this.redact = options.redact ?? createRedactor(targetSecrets(credentials.placeholderKey ? undefined : credentials.apiKey, settings.headers));
     // Azure-style endpoints carry `?api-version=...` in the base URL and authenticate with an `api-key` header.
     const { base, query } = splitQuery(this.baseURL);
     const headerKey = Object.keys(settings.headers ?? {}).some((h) => h.toLowerCase() === 'api-key');
@@ -136,7 +141,7 @@ export class OpenAIProvider implements Provider {
           ? await this.direct.post('/chat/completions', body, options)
           : await this.client!.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions(options));
       } catch (err) {
-        const error = toLlmError(err, model);
+        const error = toLlmError(err, model, this.redact);
         if (error.kind === 'bad_request' || (error.kind === 'server' && error.status === 500)) {
           if (request.output_schema && mode !== 'instructions' && rejectsResponseFormat(error)) {
             this.structuredMode = mode === 'json_schema' ? 'json_object' : 'instructions';
@@ -159,7 +164,7 @@ export class OpenAIProvider implements Provider {
     try {
       data = this.direct ? await this.direct.post('/embeddings', body, options) : await this.client!.embeddings.create(body, requestOptions(options));
     } catch (err) {
-      throw toLlmError(err, request.model);
+      throw toLlmError(err, request.model, this.redact);
     }
     return parseEmbeddings(data, request);
   }

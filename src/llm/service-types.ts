@@ -63,8 +63,14 @@ export interface BudgetScope {
   readonly name: string;
   readonly limit_usd: number | null;
   readonly spent_usd: number;
+  /** Held by calls in flight (Budget has it; a scope without it never makes a call wait). */
+  readonly reserved_usd?: number;
   /** False, and nothing reserved, when `estimate_usd` more would exceed the limit. */
   tryReserve(estimate_usd: number): boolean;
+  /** True when the call cannot fit whatever the calls in flight turn out to cost (absent: always). */
+  exhaustedFor?(estimate_usd: number): boolean;
+  /** Resolves at the next settle, for a call waiting for reservations to free up. */
+  settled?(): Promise<void>;
   /** Replace a reservation with what the call really cost (0 for cache hits, failures). */
   settle(reserved_usd: number, actual_usd: number): void;
 }

@@ -3,6 +3,7 @@
  * limiter → provider through retries → fallback models → journal → buffered cache entry and call records.
  */
 import { randomUUID } from 'node:crypto';
+import { budgetExceeded, OutputTokenEstimate } from './budget.js';
 import { embeddingKeyer, memoCompletionKeyer } from './cache-key.js';
 import { CacheLookup } from './cache-lookup.js';
 import { Limiter } from './limiter.js';
@@ -111,6 +112,7 @@ class Service implements LoomLlmService {
   private readonly signal?: AbortSignal;
   private readonly inflight = new Map<string, Promise<NetworkResult<unknown>>>();
   private readonly outputTokens = new Map<string, { total: number; count: number }>();
+  private readonly budgetOutput = new OutputTokenEstimate();
   private readonly unpriced = new Set<string>();
   /** The first authentication failure: the key is wrong for every request, so later ones are refused unsent. */
   private authFailure: LlmError | null = null;
@@ -271,12 +273,12 @@ class Service implements LoomLlmService {
     return { ...result, cost: 0, attempts: 0 };
   }
 
-  private estimateCost<R>(network: Network<R>, model: string): number {
-    const price = this.pricing.priceOf(model);
-    if (!price) return 0;
+  /** The cost to reserve for a call, and the tokens it assumes (output: max_tokens, else what the node's answers used). */
+  private estimateCost<R>(network: Network<R>, model: string, nodeId: string): { usd: number; input: number; output: number } {
     const input = network.estimateInputTokens();
-    const output = network.maxOutputTokens ?? this.meanOutputTokens(model);
-    return (input * price.input + output * price.output) / 1_000_000;
+    const output = network.maxOutputTokens ?? this.budgetOutput.estimate(nodeId, model, DEFAULT_OUTPUT_TOKENS);
+    const price = this.pricing.priceOf(model);
+    return { usd: price ? (input * price.input + output * price.output) / 1_000_000 : 0, input, output };
   }
 
   private meanOutputTokens(model: string): number {
@@ -289,26 +291,20 @@ class Service implements LoomLlmService {
     let limited = false;
     for (const b of budgets) if (b.limit_usd !== null) limited = true;
     if (budgets.length === 0) return 0;
-    let estimate = 0;
-    if (limited) {
-      if (!loadedTokenCounter(network.models[0]!)) await loadTokenCounter(network.models[0]!).catch(() => undefined);
-      estimate = this.estimateCost(network, network.models[0]!);
+    if (!limited) {
+      for (const budget of budgets) budget.tryReserve(0);
+      return 0;
     }
-    const reserved: BudgetScope[] = [];
-    for (const budget of budgets) {
-      if (budget.tryReserve(estimate)) {
-        reserved.push(budget);
-        continue;
-      }
-      for (const r of reserved) r.settle(estimate, 0);
-      const limit = budget.limit_usd ?? 0;
-      throw new LlmError(
-        'budget',
-        `Budget "${budget.name}" would be exceeded: $${budget.spent_usd.toFixed(4)} spent of $${limit.toFixed(4)}, ` +
-          `and this call is estimated at $${estimate.toFixed(6)}.`,
-      );
+    const model = network.models[0]!;
+    if (!loadedTokenCounter(model)) await loadTokenCounter(model).catch(() => undefined);
+    for (;;) {
+      // Estimated again after each wait: the answers that settled meanwhile teach the node's output size.
+      const estimate = this.estimateCost(network, model, context.node_id);
+      const blocking = reserveAll(budgets, estimate.usd);
+      if (!blocking) return estimate.usd;
+      if (!blocking.settled || blocking.exhaustedFor?.(estimate.usd) !== false) throw budgetExceeded(blocking, estimate.usd, estimate);
+      await blocking.settled();
     }
-    return estimate;
   }
 
   private tokensForLimiter<R>(network: Network<R>, model: string): number {
@@ -392,7 +388,10 @@ class Service implements LoomLlmService {
     }
     for (const b of context.budgets) b.settle(estimate, 0);
     this.counters.failures++;
-    throw lastError ?? new LlmError('invalid_response', 'No model was tried.');
+    if (!lastError) throw new LlmError('invalid_response', 'No model was tried.');
+    // A copy per call: the same auth failure ends many calls, each with its own count of requests sent.
+    const { kind, message, status, retryAfterMs } = lastError;
+    throw new LlmError(kind, message, { status, retryAfterMs, cause: lastError, attempts: attemptsSent });
   }
 
   private answered<R>(
@@ -421,6 +420,8 @@ class Service implements LoomLlmService {
       created_at: new Date(this.now()).toISOString(),
     };
     const journaled = this.buffer.addAnswer(context.run_id, entry, records);
+    // Learned before settling: the calls that settle wakes re-estimate with it.
+    if (network.kind === 'completion') this.budgetOutput.observe(context.node_id, requested, usage.output);
     for (const b of context.budgets) b.settle(estimate, cost ?? 0);
     this.counters.tokens_in += usage.input;
     this.counters.tokens_out += usage.output;
@@ -506,4 +507,14 @@ function modelList(primary: string, fallbacks: readonly string[] | undefined): s
 /** Errors after which the next fallback model is worth a try. */
 function fallsBack(error: LlmError): boolean {
   return error.retryable || error.kind === 'bad_request' || error.kind === 'invalid_response';
+}
+
+/** Reserves `estimate` in every budget, or none of them: returns the budget that refused, if one did. */
+function reserveAll(budgets: readonly BudgetScope[], estimate: number): BudgetScope | null {
+  for (let i = 0; i < budgets.length; i++) {
+    if (budgets[i]!.tryReserve(estimate)) continue;
+    for (let j = 0; j < i; j++) budgets[j]!.settle(estimate, 0);
+    return budgets[i]!;
+  }
+  return null;
 }

@@ -92,12 +92,15 @@ export class LlmError extends Error {
   readonly status?: number;
   /** Milliseconds the server asked us to wait (retry-after / retry-after-ms), when it said. */
   readonly retryAfterMs?: number;
-  constructor(kind: LlmErrorKind, message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+  /** Requests this call sent before it failed (set by the service on the error a failed call ends with). */
+  readonly attempts?: number;
+  constructor(kind: LlmErrorKind, message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown; attempts?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = 'LlmError';
     this.kind = kind;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.attempts = options.attempts;
   }
   /** 429, 5xx, timeouts, dropped connections and garbled 2xx bodies are transient; everything else is not. */
   get retryable(): boolean {

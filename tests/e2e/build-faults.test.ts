@@ -46,6 +46,17 @@ describe.each(['sdk', 'direct'] as const)('loom build under provider faults (tra
     expect(chatRequests(server.stats())).toBe(16);
   });
 
+  it('counts the requests of rows that failed in the calls of the node and of the summary', async () => {
+    project();
+    server.setOptions({ failRequests: [3, 7], failFault: 'bad_request' });
+    const r = await loom(['build'], dir, env());
+    expect(r.code).toBe(1);
+    const sent = chatRequests(server.stats());
+    expect(sent).toBe(12);
+    expect(classifyResult(dir)).toMatchObject({ status: 'partial', llm_calls: sent });
+    expect(r.stdout).toContain(`LLM calls ${sent},`);
+  });
+
   it('times out a request that never answers and retries it', async () => {
     // Long enough that a loaded CI machine never times out a request that does answer.
     project({ target: { timeout_ms: 1000 } });

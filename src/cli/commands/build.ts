@@ -1,11 +1,15 @@
 import pc from 'picocolors';
 import { build } from '../../api/build.js';
+import { INTERRUPT_DRAIN_MS } from '../../api/session.js';
 import { loomVersion } from '../../api/version.js';
 import { UsageError } from '../../diagnostics/diagnostic.js';
 import { terminalReporter } from '../build-reporter.js';
 import { compileOptionsOf, type CommonFlags } from '../flags.js';
 import { dollars, seconds } from '../format-numbers.js';
 import { printDiagnostics, useColor } from '../print.js';
+
+/** 128 + SIGINT, as shells report a process stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 export interface BuildFlags extends CommonFlags {
   fullRefresh?: boolean;
@@ -20,14 +24,21 @@ export async function buildCommand(flags: BuildFlags, command: string): Promise<
   const c = pc.createColors(color);
   const reporter = terminalReporter({ color, bars: !!process.stderr.isTTY && !process.env.CI });
   const controller = new AbortController();
+  const abortNow = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    reporter.line(c.yellow('Interrupted: finishing the rows in flight and saving them (press Ctrl-C again to quit now)'));
+    if (interrupts > 2) process.exit(EXIT_INTERRUPTED);
+    if (interrupts === 2) {
+      reporter.line(c.yellow('Interrupted again: cutting off the requests in flight; the answers already in are saved (Ctrl-C once more quits without saving)'));
+      abortNow.abort();
+      return;
+    }
+    reporter.line(c.yellow(`Interrupted: no new rows are sent; finishing the rows in flight (up to ${INTERRUPT_DRAIN_MS / 1000}s) and saving them (press Ctrl-C again to stop them now)`));
     controller.abort();
   };
   process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const options = compileOptionsOf(flags);
     if (options.threads !== undefined && options.threads < 1) throw new UsageError('--threads must be at least 1');
@@ -40,6 +51,7 @@ export async function buildCommand(flags: BuildFlags, command: string): Promise<
       command,
       args: { command, ...flags },
       signal: controller.signal,
+      abortSignal: abortNow.signal,
       runName: flags.runName,
     });
     reporter.stop();
@@ -63,15 +75,22 @@ export async function buildCommand(flags: BuildFlags, command: string): Promise<
     const evaluate = run.results.reduce((a, r) => a + r.cost_evaluate_usd, 0);
     reporter.line('');
     reporter.line(`Finished running ${run.results.length} node${run.results.length === 1 ? '' : 's'} in ${seconds(run.elapsed_time)} (loom ${loomVersion()}, target ${config.target.name}).`);
-    const verdict = run.status === 'success' ? c.green('Completed successfully') : run.status === 'partial' ? c.yellow('Completed with warnings') : c.red('Completed with errors');
+    const verdict = {
+      success: c.green('Completed successfully'),
+      partial: c.yellow('Completed with warnings'),
+      error: c.red('Completed with errors'),
+      interrupted: c.yellow('Interrupted: the answers received are saved; the next build sends only the rows without one'),
+    }[run.status];
     reporter.line(verdict);
     reporter.line(
-      `Done. PASS=${count('success')} PARTIAL=${count('partial')} ERROR=${count('error')} SKIP=${count('skipped')} TOTAL=${run.results.length}` +
+      `Done. PASS=${count('success')} PARTIAL=${count('partial')} ERROR=${count('error')}${count('interrupted') ? ` INTERRUPTED=${count('interrupted')}` : ''} SKIP=${count('skipped')} TOTAL=${run.results.length}` +
         ` | LLM calls ${t.llm_calls}, cache hits ${t.cache_hits}, tokens ${t.tokens_in}+${t.tokens_out}, cost ${dollars(t.cost_usd)}${outcome.unpricedModels.length ? '+?' : ''} (transform ${dollars(transform)}, evaluate ${dollars(evaluate)})`,
     );
+    if (run.status === 'interrupted') return EXIT_INTERRUPTED;
     return run.status === 'success' ? 0 : 1;
   } finally {
     reporter.stop();
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

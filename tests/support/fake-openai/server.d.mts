@@ -12,6 +12,7 @@ export type FakeFault =
   | 'schema_invalid_content' // a completion whose content is JSON but breaks the requested schema
   | 'empty_choices' // a completion with `choices: []`
   | 'unauthorized' // 401
+  | 'unauthorized_echo' // 401 whose message echoes every request header (key included), as some gateways do
   | 'forbidden' // 403
   | 'bad_request' // 400
   | 'model_not_found'; // 404

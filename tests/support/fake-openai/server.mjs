@@ -15,6 +15,7 @@ const FAULTS = new Set([
   'schema_invalid_content',
   'empty_choices',
   'unauthorized',
+  'unauthorized_echo',
   'forbidden',
   'bad_request',
   'model_not_found',
@@ -170,6 +171,11 @@ export async function startFakeOpenAIServer(initialOptions) {
         return send(out, 503, errorBody(message(fault, 'The engine is currently overloaded (fake).'), 'server_error', null));
       case 'unauthorized':
         return send(out, 401, errorBody(message(fault, 'Incorrect API key provided (fake).'), 'invalid_request_error', 'invalid_api_key'));
+      case 'unauthorized_echo': {
+        // Some gateways echo the request, headers and all, in their error body.
+        const echoed = Object.entries(ctx.headers).map(([name, value]) => `${name}: ${value}`).join('; ');
+        return send(out, 401, errorBody(`Unauthorized. Request headers were: ${echoed}`, 'invalid_request_error', 'invalid_api_key'));
+      }
       case 'forbidden':
         return send(out, 403, errorBody(message(fault, 'You are not allowed to use this model (fake).'), 'invalid_request_error', 'model_not_allowed'));
       case 'bad_request':

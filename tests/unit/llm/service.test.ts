@@ -192,6 +192,32 @@ describe('budgets', () => {
   });
 });
 
+describe('budgets under concurrency', () => {
+  it('waits for reservations in flight instead of refusing, and learns the output size from the first answers', async () => {
+    server.setOptions({ latencyMs: 20 });
+    const { service } = setup({ concurrency: 8 });
+    const first = await service.complete(rowRequest(0), context({ node_id: 'model.demo.other' }));
+    // Two reservations of 512 output tokens fit (gpt-4o-mini: $0.60 per 1M output tokens), and 100+ real answers.
+    const budget = new Budget('model demo', (2.5 * 512 * 0.6) / 1e6);
+    expect(first.cost_usd! * 100).toBeLessThan(budget.limit_usd!);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => service.complete(rowRequest(i + 1), context({ budgets: [budget] })).then(() => 'ok', (e: LlmError) => e.message)),
+    );
+    expect(results.filter((r) => r !== 'ok')).toEqual([]);
+    expect(budget.reserved_usd).toBeCloseTo(0, 12);
+
+    // Spending, not reservations, ends it: the refusal says what is spent.
+    server.setOptions({ latencyMs: 0 });
+    let refusal: string | undefined;
+    for (let i = 41; i <= 1000 && !refusal; i++) {
+      refusal = await service.complete(rowRequest(i), context({ budgets: [budget] })).then(() => undefined, (e: LlmError) => e.message);
+    }
+    expect(refusal).toMatch(/^Budget "model demo" would be exceeded: \$0\.\d{4} spent of \$0\.\d{4}, and this call is estimated at \$0\.\d{6} \(\d+ input \+ \d+ output tokens\)\.$/);
+    expect(budget.spent_usd).toBeLessThanOrEqual(budget.limit_usd!);
+    expect(budget.spent_usd).toBeGreaterThan(budget.limit_usd! * 0.9);
+  });
+});
+
 describe('limits', () => {
   it('never has more requests in flight than the concurrency setting', async () => {
     server.setOptions({ latencyMs: 20 });
