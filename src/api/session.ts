@@ -10,7 +10,8 @@ import { error, UserError } from '../diagnostics/diagnostic.js';
 import { explainWarehouseError, isOutOfMemory, outOfMemoryAdvice } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
 import { createProvider, preloadDirectTransport } from '../llm/index.js';
-import { replayJournals } from '../llm/journal.js';
+import { replayJournals, tornJournalWarning } from '../llm/journal.js';
+import { storeFailureError } from '../llm/write-buffer.js';
 import { createPricing } from '../llm/pricing.js';
 import { createLlmService, type LoomLlmService } from '../llm/service.js';
 import type { LlmService } from '../llm/service-types.js';
@@ -74,7 +75,15 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const recorder = warehouseCallRecorder(warehouse.meta);
     const journalDir = join(warehousePath, '..', 'journal');
     const journalSink = warehouseJournalSink(warehouse.meta);
-    const journalRecovered = (await replayJournals(journalDir, cache, recorder, journalSink)).entries;
+    const replayed = await replayJournals(journalDir, cache, recorder, journalSink);
+    const journalRecovered = replayed.entries;
+    if (replayed.skipped_lines) reporter.warn(tornJournalWarning(replayed.skipped_lines, replayed.skipped_files));
+    // A failed background store or journal write stops the build (see storeFailureError).
+    let storeFailure: UserError | null = null;
+    const stopOnStoreFailure = (e: unknown) => {
+      storeFailure ??= storeFailureError(e, journalDir);
+      controller.abort();
+    };
     await closeInterruptedRuns(warehouse.meta);
     const pricing = createPricing(config.pricing);
     const serviceFor = (provider: string): LoomLlmService => {
@@ -90,6 +99,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           journalDir,
           journalSink,
           signal: controller.signal,
+          onFlushError: stopOnStoreFailure,
         });
         services.set(provider, service);
       }
@@ -150,10 +160,12 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         return result;
       },
     });
+    if (storeFailure) throw storeFailure;
     for (const service of services.values()) {
       try {
         await service.close();
       } catch (e) {
+        if (storeFailure) throw storeFailure;
         if (isOutOfMemory(e)) throw new UserError(error('LOOM205', `${(e as Error).message.split('\n')[0]}: ${outOfMemoryAdvice(config.warehouseMemoryLimit)}`));
         throw e;
       }
