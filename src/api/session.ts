@@ -17,7 +17,7 @@ import { createLlmService, type LoomLlmService } from '../llm/service.js';
 import type { LlmService } from '../llm/service-types.js';
 import { warehouseCacheStore, warehouseCallRecorder, warehouseJournalSink } from '../warehouse/llm-store.js';
 import { closeInterruptedRuns, recordNodeRun, recordRunEnd, recordRunStart } from '../warehouse/runs.js';
-import { Warehouse } from '../warehouse/warehouse.js';
+import { lostWalWarning, Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOutcome } from './compile.js';
 import { loomVersion } from './version.js';
 
@@ -64,6 +64,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   if (usesOpenAI && config.target.providerSettings.transport !== 'sdk') preloadDirectTransport();
   const warehouse = await Warehouse.open(warehousePath, { memoryLimit: config.warehouseMemoryLimit });
   if (warehouse.recreatedTables.length) reporter.warn(recreatedWarning(warehouse.recreatedTables));
+  if (warehouse.lostWal) reporter.warn(lostWalWarning(warehousePath));
   const controller = new AbortController();
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
   setMaxListeners(0, controller.signal);
