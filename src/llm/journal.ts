@@ -37,6 +37,8 @@ export class Journal {
   private readonly stem: string;
   /** The first write that failed: every later sync() throws it again instead of writing after a torn line. */
   private failure: unknown = null;
+  /** The lines that failed write did not complete (the torn one and the rest), for takeUnwritten(). */
+  private unwritten = '';
 
   constructor(
     private readonly dir: string,
@@ -62,7 +64,11 @@ export class Journal {
    * of it is written. A failed write throws (a UserError for a full or read-only disk) and breaks the journal.
    */
   sync(): void {
-    if (this.failure) throw this.failure;
+    if (this.failure) {
+      this.unwritten += this.queued;
+      this.queued = '';
+      throw this.failure;
+    }
     if (this.queued === '') return;
     const file = this.currentPath();
     try {
@@ -71,12 +77,30 @@ export class Journal {
         this.fd = openSync(file, 'a');
       }
       const bytes = Buffer.from(this.queued);
-      for (let at = 0; at < bytes.length; ) at += this.write(this.fd, bytes, at, bytes.length - at);
+      let at = 0;
+      try {
+        while (at < bytes.length) at += this.write(this.fd, bytes, at, bytes.length - at);
+      } catch (e) {
+        this.unwritten = bytes.subarray(at > 0 ? bytes.lastIndexOf(0x0a, at - 1) + 1 : 0).toString();
+        throw e;
+      }
       this.queued = '';
     } catch (e) {
+      if (!this.unwritten) this.unwritten = this.queued;
+      this.queued = '';
       this.failure = asDiskError(e, file, JOURNAL_WRITE_CODE, 'cannot write the crash journal, so answers paid for could be lost: the build stops');
       throw this.failure;
     }
+  }
+
+  /**
+   * The lines a failed write did not complete (they are not in the file, or torn there), once: the caller keeps
+   * their answers some other way. Empty while the journal works.
+   */
+  takeUnwritten(): JournalLine[] {
+    const lines = this.unwritten.split('\n').filter((l) => l !== '');
+    this.unwritten = '';
+    return lines.map((l) => JSON.parse(l) as JournalLine);
   }
 
   /**

@@ -85,7 +85,12 @@ export class WriteBuffer {
       try {
         journal.sync();
       } catch (err) {
-        // The answer is still on its way to the store, but no later one would be safe from a crash.
+        // Lines the journal could not write are kept here for the store (with a sink, they were only there).
+        for (const line of journal.takeUnwritten()) {
+          if (line.entry && this.sink) this.entries.push(line.entry);
+          if (this.sink) for (const r of line.records ?? []) this.records.push(r);
+        }
+        // No later answer would be safe from a crash: the caller stops the build.
         this.options.onError?.(err);
       }
     }

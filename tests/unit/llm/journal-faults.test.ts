@@ -106,4 +106,46 @@ describe('the crash journal on a disk that fails', () => {
     expect(errors).toHaveLength(1);
     expect((errors[0] as UserError).diagnostics[0].message).toContain('no space left on');
   });
+
+  it('with a journal sink, the answers a failed write left out of the file still reach the store', async () => {
+    const { cache, recorder, cached } = memoryStores();
+    const ingested: string[] = [];
+    // A sink that loads a segment's readable lines, as the warehouse's does (torn lines skipped).
+    const sink = {
+      ingest: async (paths: string[]) => {
+        for (const p of paths) {
+          ingested.push(p);
+          for (const line of readFileSync(p, 'utf8').split('\n')) {
+            try {
+              const parsed = JSON.parse(line) as { entry?: CacheEntry };
+              if (parsed.entry) cached.set(parsed.entry.cache_key, parsed.entry);
+            } catch {
+              // torn
+            }
+          }
+        }
+      },
+      loadedSegments: async () => new Set<string>(),
+      forgetSegmentsExcept: async () => undefined,
+    };
+    const errors: unknown[] = [];
+    const buffer = new WriteBuffer({
+      cache,
+      recorder,
+      lookup: new CacheLookup(cache),
+      journalDir: dir,
+      journalSink: sink,
+      flushEvery: 1000,
+      flushIntervalMs: 60_000,
+      onError: (e) => errors.push(e),
+      journalWrite: faultyDisk(1 << 20, 400),
+    });
+    await buffer.addAnswer('run', entry(0), []);
+    await Promise.all([buffer.addAnswer('run', entry(1), []), buffer.addAnswer('run', entry(2), []), buffer.addAnswer('run', entry(3), [])]);
+    await buffer.addAnswer('run', entry(4), []);
+    expect(errors.length).toBeGreaterThan(0);
+    await buffer.flush();
+    expect(ingested).toHaveLength(1);
+    expect([...cached.keys()].sort()).toEqual(['key-0', 'key-1', 'key-2', 'key-3', 'key-4']);
+  });
 });
