@@ -5,6 +5,7 @@ import { loadConfig, TargetNotFound } from '../config/load.js';
 import type { ConfigOverrides, ResolvedConfig } from '../config/types.js';
 import type { Manifest, ManifestMetadata, NodeKind } from '../compile/manifest-types.js';
 import { error, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diskProblem } from '../diagnostics/disk-error.js';
 import { selectNodes } from '../graph/select/index.js';
 import type { LinkedProject } from '../graph/types.js';
 import { readGitInfo } from '../state/git.js';
@@ -283,5 +284,6 @@ function writeProblem(projectDir: string, targetPath: string, e: Error): string 
   } catch {
     // Not there at all: the system's message says why.
   }
-  return e.message;
+  const path = (e as NodeJS.ErrnoException).path;
+  return (path && diskProblem(e, path)) || e.message;
 }

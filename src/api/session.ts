@@ -10,13 +10,14 @@ import { error, UserError } from '../diagnostics/diagnostic.js';
 import { explainWarehouseError, isOutOfMemory, outOfMemoryAdvice } from '../exec/warehouse-errors.js';
 import { createBudget } from '../llm/budget.js';
 import { createProvider, preloadDirectTransport } from '../llm/index.js';
-import { replayJournals } from '../llm/journal.js';
+import { replayJournals, tornJournalWarning } from '../llm/journal.js';
+import { storeFailureError } from '../llm/write-buffer.js';
 import { createPricing } from '../llm/pricing.js';
 import { createLlmService, type LoomLlmService } from '../llm/service.js';
 import type { LlmService } from '../llm/service-types.js';
 import { warehouseCacheStore, warehouseCallRecorder, warehouseJournalSink } from '../warehouse/llm-store.js';
 import { closeInterruptedRuns, recordNodeRun, recordRunEnd, recordRunStart } from '../warehouse/runs.js';
-import { Warehouse } from '../warehouse/warehouse.js';
+import { lostWalWarning, Warehouse } from '../warehouse/warehouse.js';
 import type { CompileOutcome } from './compile.js';
 import { targetRedactor } from './target-redactor.js';
 import { loomVersion } from './version.js';
@@ -71,6 +72,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
   if (warehouse.recreatedTables.length) reporter.warn(recreatedWarning(warehouse.recreatedTables));
   const stopping = new AbortController();
   const aborting = new AbortController();
+  if (warehouse.lostWal) reporter.warn(lostWalWarning(warehousePath));
   // Every in-flight request listens to this signal; dozens at once is expected, not a leak.
   setMaxListeners(0, aborting.signal);
   let drainDeadline: NodeJS.Timeout | undefined;
@@ -93,7 +95,16 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
     const recorder = warehouseCallRecorder(warehouse.meta);
     const journalDir = join(warehousePath, '..', 'journal');
     const journalSink = warehouseJournalSink(warehouse.meta);
-    const journalRecovered = (await replayJournals(journalDir, cache, recorder, journalSink)).entries;
+    const replayed = await replayJournals(journalDir, cache, recorder, journalSink);
+    const journalRecovered = replayed.entries;
+    if (replayed.skipped_lines) reporter.warn(tornJournalWarning(replayed.skipped_lines, replayed.skipped_files));
+    // A failed background store or journal write stops the build (see storeFailureError).
+    let storeFailure: UserError | null = null;
+    const stopOnStoreFailure = (e: unknown) => {
+      storeFailure ??= storeFailureError(e, journalDir);
+      stopping.abort('store-failure');
+      aborting.abort();
+    };
     await closeInterruptedRuns(warehouse.meta);
     const pricing = createPricing(config.pricing);
     const serviceFor = (provider: string): LoomLlmService => {
@@ -109,6 +120,7 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
           journalDir,
           journalSink,
           signal: aborting.signal,
+          onFlushError: stopOnStoreFailure,
         });
         services.set(provider, service);
       }
@@ -174,10 +186,12 @@ export async function runSession(compiled: CompileOutcome, selected: readonly st
         return result;
       },
     });
+    if (storeFailure) throw storeFailure;
     for (const service of services.values()) {
       try {
         await service.close();
       } catch (e) {
+        if (storeFailure) throw storeFailure;
         if (isOutOfMemory(e)) throw new UserError(error('LOOM205', `${(e as Error).message.split('\n')[0]}: ${outOfMemoryAdvice(config.warehouseMemoryLimit)}`));
         throw e;
       }

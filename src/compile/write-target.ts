@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { JsonFileWriter } from './json-file.js';
+import { JsonFileWriter, writeFileAtomic } from './json-file.js';
 import type { Manifest, ManifestMetadata, ManifestNode } from './manifest-types.js';
 
 /** The compiled files of one node: its sql or prompt (plus `.system.njk` for a system prompt). */
@@ -19,14 +19,28 @@ export function compiledFiles(node: ManifestNode): [string, string][] {
 const BATCH = 64;
 
 /**
- * The writer thread: writes the files it is sent (`[path, text, path, text, ...]` per message); on 'done' it
- * answers with the first failure (`{ message, code }`, or null) and waits to be terminated. Inline CommonJS so the same code runs
- * from dist/ and, under the tests, from the TypeScript sources.
+ * The writer thread: writes the files it is sent (`[path, text, path, text, ...]` per message), each to a
+ * temporary name of its own then renamed into place (as writeFileAtomic does); on 'done' it answers with the
+ * first failure (`{ message, code, path }`, or null) and waits to be terminated. Inline CommonJS so the same
+ * code runs from dist/ and, under the tests, from the TypeScript sources.
  */
 const WRITER_THREAD = `
-const { parentPort } = require('node:worker_threads');
-const { writeFileSync } = require('node:fs');
+const { parentPort, threadId } = require('node:worker_threads');
+const { renameSync, rmSync, writeFileSync } = require('node:fs');
+const tag = process.pid + '-t' + threadId + '-' + require('node:crypto').randomBytes(4).toString('hex');
 let failure = null;
+let n = 0;
+function writeAtomic(path, text) {
+  const temp = path + '.' + tag + '-' + ++n + '.tmp';
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    if (e && e.code) e.path = path;
+    throw e;
+  }
+}
 parentPort.on('message', (message) => {
   if (message === 'done') {
     parentPort.postMessage(failure);
@@ -34,9 +48,9 @@ parentPort.on('message', (message) => {
   }
   if (failure) return;
   try {
-    for (let i = 0; i < message.length; i += 2) writeFileSync(message[i], message[i + 1]);
+    for (let i = 0; i < message.length; i += 2) writeAtomic(message[i], message[i + 1]);
   } catch (e) {
-    failure = { message: String(e && e.message), code: e && e.code };
+    failure = { message: String(e && e.message), code: e && e.code, path: e && e.path };
   }
 });`;
 
@@ -126,16 +140,16 @@ export class TargetWriter {
     this.flush();
     this.worker = null;
     worker.ref();
-    const answer = new Promise<{ message: string; code?: string } | null>((resolve) => worker.once('message', resolve));
+    const answer = new Promise<{ message: string; code?: string; path?: string } | null>((resolve) => worker.once('message', resolve));
     worker.postMessage('done');
     const failure = await Promise.race([answer, this.workerExit.then(() => null)]);
     await worker.terminate();
-    if (failure) this.failure ??= Object.assign(new Error(failure.message), { code: failure.code });
+    if (failure) this.failure ??= Object.assign(new Error(failure.message), { code: failure.code, path: failure.path });
   }
 
   private writeHere(): void {
     try {
-      for (let i = 0; i < this.batch.length; i += 2) writeFileSync(this.batch[i]!, this.batch[i + 1]!);
+      for (let i = 0; i < this.batch.length; i += 2) writeFileAtomic(this.batch[i]!, this.batch[i + 1]!);
     } catch (e) {
       this.failure ??= e;
     }

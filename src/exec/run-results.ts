@@ -1,5 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../compile/json-file.js';
+import { asDiskError } from '../diagnostics/disk-error.js';
 import type { GitInfo } from '../compile/manifest-types.js';
 import type { NodeResult } from './types.js';
 
@@ -43,8 +45,17 @@ export function totalsOf(results: readonly NodeResult[]): RunResults['totals'] {
   };
 }
 
+/**
+ * Writes target/run_results.json atomically (a full disk leaves the previous file, never a part of one); a disk
+ * that refuses it (full, read-only, no permission) is the user's to fix: LOOM004 naming the file.
+ */
 export function writeRunResults(projectDir: string, targetPath: string, results: RunResults): void {
   const dir = resolve(projectDir, targetPath);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'run_results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const path = join(dir, 'run_results.json');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`);
+  } catch (e) {
+    throw asDiskError(e, path, 'LOOM004', `cannot write ${join(targetPath, 'run_results.json')}`);
+  }
 }

@@ -3,8 +3,9 @@
  * `flushEvery` items or `flushIntervalMs`, and on `flush()`), journaling network answers synchronously
  * first. A failed store write keeps the data queued (and its journal segments on disk) for the next try.
  */
+import { error, UserError } from '../diagnostics/diagnostic.js';
 import type { CacheLookup } from './cache-lookup.js';
-import { Journal } from './journal.js';
+import { Journal, type JournalWriter } from './journal.js';
 import type { CacheEntry, CacheStore, CallRecorder, JournalSink } from './service-types.js';
 import type { CallRecord } from './types.js';
 
@@ -18,8 +19,13 @@ export interface WriteBufferOptions {
   journalSink?: JournalSink;
   flushEvery: number;
   flushIntervalMs: number;
-  /** Told about background flush failures (the data stays queued and is retried). */
+  /**
+   * Told about background failures: a store write that failed (the data stays queued and journaled, and is
+   * retried) or a journal write that failed (a UserError naming the file). The caller should stop the build.
+   */
   onError?: (error: unknown) => void;
+  /** Writes journal bytes (fs.writeSync when unset; tests inject faults). */
+  journalWrite?: JournalWriter;
 }
 
 export class WriteBuffer {
@@ -79,7 +85,12 @@ export class WriteBuffer {
       try {
         journal.sync();
       } catch (err) {
-        // The answer itself is still buffered for the store; only the crash protection failed.
+        // Lines the journal could not write are kept here for the store (with a sink, they were only there).
+        for (const line of journal.takeUnwritten()) {
+          if (line.entry && this.sink) this.entries.push(line.entry);
+          if (this.sink) for (const r of line.records ?? []) this.records.push(r);
+        }
+        // No later answer would be safe from a crash: the caller stops the build.
         this.options.onError?.(err);
       }
     }
@@ -116,7 +127,7 @@ export class WriteBuffer {
   private journal(runId: string): Journal {
     let journal = this.journals.get(runId);
     if (!journal) {
-      journal = new Journal(this.options.journalDir!, runId);
+      journal = new Journal(this.options.journalDir!, runId, this.options.journalWrite);
       this.journals.set(runId, journal);
     }
     return journal;
@@ -192,4 +203,19 @@ export class WriteBuffer {
     }
     this.options.lookup.forget(entries.map((e) => e.cache_key));
   }
+}
+
+/** The code of a build stopped because the LLM answers it was paid for could not be stored. */
+export const STORE_FAILURE_CODE = 'LOOM211';
+
+/**
+ * What stops a build after a background failure of the buffer: a journal write's own UserError, or one saying
+ * that answers could not be stored and where they wait for the next build.
+ */
+export function storeFailureError(e: unknown, journalDir: string): UserError {
+  if (e instanceof UserError) return e;
+  const reason = String((e as Error)?.message ?? e).split('\n')[0];
+  return new UserError(
+    error(STORE_FAILURE_CODE, `cannot store LLM answers in the warehouse (${reason}); the build stops. Answers already paid for stay in the crash journal ${journalDir}, which the next build loads first.`),
+  );
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeKind } from '../compile/manifest-types.js';
 import { canonicalJson } from '../compile/hash.js';
+import { writeFileAtomic } from '../compile/json-file.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { dbtFolderFiles } from '../parse/dbt-folders.js';
@@ -68,7 +69,7 @@ export function readPartialParse(projectDir: string, targetPath: string): Partia
 }
 
 export function writePartialParse(projectDir: string, targetPath: string, record: PartialParseRecord): void {
-  writeFileSync(resolve(projectDir, targetPath, PARTIAL_PARSE_FILE), JSON.stringify(record));
+  writeFileAtomic(resolve(projectDir, targetPath, PARTIAL_PARSE_FILE), JSON.stringify(record));
 }
 
 const HEAD_START = '{"metadata":';

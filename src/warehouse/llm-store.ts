@@ -119,7 +119,7 @@ export function warehouseJournalSink(connection: Connection): JournalSink {
     async ingest(paths) {
       if (!paths.length) return;
       const files = `[${paths.map(quoteString).join(', ')}]`;
-      const source = `read_json(${files}, format = 'newline_delimited', maximum_object_size = ${MAX_JOURNAL_LINE_BYTES}, columns = ${JOURNAL_COLUMNS})`;
+      const source = `read_json(${files}, format = 'newline_delimited', ignore_errors = true, maximum_object_size = ${MAX_JOURNAL_LINE_BYTES}, columns = ${JOURNAL_COLUMNS})`;
       await connection.transaction(async (tx) => {
         await tx.run(
           `insert or ignore into loom.llm_cache

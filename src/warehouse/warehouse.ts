@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { error, UserError } from '../diagnostics/diagnostic.js';
 import { quoteString } from '../compile/relations.js';
 import { Connection, openInstance } from './database.js';
 import { repairLoomTables } from './loom-schema.js';
@@ -16,6 +17,11 @@ export class Warehouse {
   private lastReliefCheck = -Infinity;
   /** Loom tables found missing at open and re-created empty (see repairLoomTables), for a warning. */
   recreatedTables: string[] = [];
+  /**
+   * Set at open when the last process did not close the warehouse (its marker is there) and its write-ahead
+   * log is gone: what it committed since its last checkpoint is lost. For a warning.
+   */
+  lostWal = false;
 
   private constructor(
     readonly path: string,
@@ -37,10 +43,11 @@ export class Warehouse {
       instance.closeSync();
       throw e;
     });
-    // close() decides whether to checkpoint (see CHECKPOINT_AT_CLOSE_BYTES).
+    // close() checkpoints itself, within a lower memory limit (see idleCheckpoint), and checks the WAL first.
     await meta.run('PRAGMA disable_checkpoint_on_shutdown');
     const warehouse = new Warehouse(path, instance, await connect(), await connect(), meta, memoryLimit);
     warehouse.recreatedTables = recreated;
+    warehouse.lostWal = markOpen(path);
     return warehouse;
   }
 
@@ -97,18 +104,23 @@ export class Warehouse {
   }
 
   /**
-   * Checkpoints only a large write-ahead log, then closes. Every commit is already durable in the WAL; folding a
-   * few KB of it into the file cost 80-120 ms of every unchanged re-run (the catalog is rewritten and the file
-   * synced), while the next open replays it in a few ms. DuckDB still checkpoints on its own past its threshold.
+   * Checkpoints, then closes: after a clean exit the write-ahead log holds nothing, so a copy of only the
+   * `.duckdb` file (a CI cache, a backup) is the whole warehouse. The checkpoint runs within the idle memory
+   * limit (no node runs at close). Checks first that the log DuckDB has been writing is still on disk: a log
+   * deleted or cut short during the build throws LOOM212 after the checkpoint (which saves what DuckDB holds).
    */
   async close(): Promise<void> {
+    let walProblem: string | null = null;
+    let checkpointed = false;
     try {
-      if (walBytes(this.path) >= CHECKPOINT_AT_CLOSE_BYTES) {
+      walProblem = await this.walProblem();
+      if (walProblem !== null || walBytes(this.path) > 0) {
         const { inMemory, limit } = await this.memory();
         await this.idleCheckpoint(inMemory, limit);
       }
+      checkpointed = true;
     } catch {
-      // Not checkpointed: the next open replays the WAL, nothing is lost.
+      // Not checkpointed: the next open replays the WAL, and the open marker stays to say one is expected.
     }
     for (const c of [this.reader, this.writer, this.meta]) {
       try {
@@ -118,7 +130,57 @@ export class Warehouse {
       }
     }
     this.instance.closeSync();
+    if (checkpointed && this.path !== ':memory:') rmSync(openMarker(this.path), { force: true });
+    if (walProblem !== null) throw new UserError(error(WAL_PROBLEM_CODE, walProblem));
   }
+
+  /** Why the WAL on disk is not the one DuckDB wrote (deleted, or shorter), or null when it is. */
+  private async walProblem(): Promise<string | null> {
+    if (this.path === ':memory:') return null;
+    const [row] = await this.meta.all<{ wal_size: string }>('pragma database_size');
+    const expected = parseDuckDbSize(row?.wal_size ?? '') ?? 0;
+    if (expected === 0) return null;
+    const wal = `${this.path}.wal`;
+    const onDisk = walBytes(this.path);
+    // DuckDB prints the size rounded to a tenth of its unit (7.9 KiB for 8,183 bytes).
+    if (onDisk >= expected * 0.95 - 1024) return null;
+    const what = onDisk === 0 ? 'was deleted' : `was cut short (${onDisk} bytes on disk, DuckDB wrote about ${Math.round(expected)})`;
+    return `the warehouse's write-ahead log ${wal} ${what} while this command ran (by another program, a cache or a cleanup?). Loom wrote what DuckDB still held into ${this.path}, but a crash meanwhile would have lost it: check that nothing touches .loom/ during a build, and treat this run's results with care. See docs/warehouse.md#the-files-of-a-warehouse.`;
+  }
+}
+
+/** The code of a write-ahead log found deleted or cut short during a command. */
+export const WAL_PROBLEM_CODE = 'LOOM212';
+
+/**
+ * `<path>.open`: there from open to a close that checkpointed. Found at open with no WAL beside it, the last
+ * process died (or was killed) with commits in a WAL that someone then deleted: returns true. Then marks this open.
+ */
+function markOpen(path: string): boolean {
+  if (path === ':memory:') return false;
+  const marker = openMarker(path);
+  let lost = false;
+  try {
+    statSync(marker);
+    lost = walBytes(path) === 0;
+  } catch {
+    // No marker: the last close was clean.
+  }
+  try {
+    closeSync(openSync(marker, 'w'));
+  } catch {
+    // Only the check of the next open is lost.
+  }
+  return lost;
+}
+
+/** The warning for Warehouse.lostWal. */
+export function lostWalWarning(path: string): string {
+  return `the last command on ${path} did not finish (killed, or the machine stopped), and its write-ahead log ${path}.wal has since been deleted: what it committed after its last checkpoint is lost (answers it held are asked again). Keep the .wal with the .duckdb file (see docs/warehouse.md#the-files-of-a-warehouse).`;
+}
+
+export function openMarker(path: string): string {
+  return `${path}.open`;
 }
 
 /** relieveMemory() checkpoints once new table data holds this share of the memory limit... */
@@ -162,9 +224,6 @@ export function idleCheckpointLimit(inMemoryBytes: number, limitBytes: number | 
   const bytes = Math.max(IDLE_CHECKPOINT_LIMIT, inMemoryBytes + IDLE_CHECKPOINT_HEADROOM);
   return bytes < limitBytes ? bytes : null;
 }
-
-/** A write-ahead log at least this large is checkpointed at close; a smaller one is left for the next open. */
-export const CHECKPOINT_AT_CLOSE_BYTES = 1 << 20;
 
 function walBytes(path: string): number {
   try {

@@ -287,7 +287,7 @@ describe('journal', () => {
     const freshCache = new MemoryCache();
     const freshRecorder = new MemoryRecorder();
     const result = await replayJournals(journalDir, freshCache, freshRecorder);
-    expect(result).toEqual({ files: 1, entries: 2, records: 2, skipped_lines: 1 });
+    expect(result).toEqual({ files: 1, entries: 2, records: 2, skipped_lines: 1, skipped_files: [expect.stringMatching(/\.ndjson$/)] });
     expect(freshCache.entries.get(outcome.cache_key)!.response).toEqual(outcome.response);
     expect(freshRecorder.records.map((r) => r.status)).toEqual(['success', 'success']);
     expect(readdirSync(journalDir)).toEqual([]);

@@ -90,4 +90,13 @@ describe('replaying journals a crash left behind', () => {
     expect(await calls()).toEqual({ n: 100, ids: 100 });
     expect((await cache.getMany([key(0), key(99)])).size).toBe(2);
   });
+
+  it('loads a segment whose last line a full disk cut short: the torn line is skipped, the rest stored', async () => {
+    const { sink } = stores();
+    const file = segment(0, 30);
+    writeFileSync(file, '{"entry":{"cache_key":"cut', { flag: 'a' });
+    await sink.ingest([file]);
+    expect(await calls()).toEqual({ n: 30, ids: 30 });
+    expect((await warehouse.meta.all<{ n: number }>('select count(*)::integer as n from loom.llm_cache'))[0]!.n).toBe(30);
+  });
 });
