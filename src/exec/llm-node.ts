@@ -206,6 +206,13 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     await recordNodeState(writer, node.unique_id, fingerprint, ctx.runId);
   }
   result.rows = await countRows(reader, spec.relation);
+  // A retry is no batch of its own: its gate is the model's rows as the retry leaves them.
+  const retryBatch = rowFilter
+    ? {
+        passing: result.rows,
+        failing: await countRows(reader, 'loom.quarantine', `where node_id = ${quoteString(node.unique_id)} and disposition in ('quarantined', 'skipped') and data_fingerprint = ${quoteString(fingerprint)}`),
+      }
+    : null;
   // A failed row blocks a node with on_failure: fail until it is fixed, not just in the build that answered it.
   const held =
     evaluate?.on_failure === 'fail' && !failOnRow
@@ -222,6 +229,7 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
     interrupted: interrupted(),
     cutOff,
     heldFailures: held,
+    retryBatch,
     evaluate,
     scores,
     llm: metered.stats,

@@ -24,6 +24,8 @@ export interface RowTally {
   cutOff: number;
   /** Rows still in quarantine under on_failure: fail from earlier runs. */
   heldFailures: number;
+  /** `quarantine retry`: the model's rows after the retry, loaded and still held back; null for a build. */
+  retryBatch: { passing: number; failing: number } | null;
   evaluate: EvaluateBlock | null;
   scores: EvaluatorResult[][];
   llm: NodeLlmStats;
@@ -78,12 +80,26 @@ export function summarizeRun(result: NodeResult, node: ManifestNode, tally: RowT
     );
   }
   const threshold = tally.evaluate?.gate.batch_threshold;
-  if (threshold !== undefined && answered > 0) {
+  if (threshold !== undefined && tally.retryBatch) {
+    const { passing, failing } = tally.retryBatch;
+    const decision = batchDecision(passing, passing + failing, threshold);
+    if (decision.partial) {
+      if (result.status === 'success') result.status = 'partial';
+      messages.push(
+        `after this retry ${passing} of ${passing + failing} rows of ${node.name} pass its quality gate ` +
+          `(${(decision.share! * 100).toFixed(1)}%), below its batch_threshold of ${(threshold * 100).toFixed(1)}%`,
+      );
+    }
+  } else if (threshold !== undefined && answered > 0) {
     const decision = batchDecision(result.rows_passed, answered, threshold);
     if (decision.partial) {
       if (result.status === 'success') result.status = 'partial';
       messages.push(decision.message);
     }
+  } else if (tally.retryBatch && answered > 0 && result.rows_passed === 0) {
+    // A retry whose rows all fail again fixed nothing: exit 1, in words about the retry, not about the model.
+    if (result.status === 'success') result.status = 'partial';
+    messages.push(`the ${answered} retried row(s) failed the quality gate again and stay in quarantine: fix the prompt or the evaluators first`);
   } else if (answered > 0 && result.rows_passed === 0) {
     // Nothing loaded while every row was answered: without a batch_threshold of its own, CI must still notice.
     if (result.status === 'success') result.status = 'partial';

@@ -126,6 +126,38 @@ describe('evaluation: gates, quarantine and retry against an OpenAI-compatible s
     expect(chatRequests(server.stats())).toBe(0);
   });
 
+  it('quarantine retry judges batch_threshold on the model as the retry leaves it, not on the retried rows alone', async () => {
+    // 7 of 10 rows pass: above 0.6. Retrying two rows that fail again leaves it there: no "0.0%", exit 0.
+    project(`${EVALUATED}\n      batch_threshold: 0.6`);
+    server.setOptions({ responder: groundedness(new Set(['r0002', 'r0005', 'r0007'])) });
+    expect((await loom(['build'], dir, env())).code).toBe(0);
+    const retry = await loom(['quarantine', 'retry', 'classify', '--ids', 'r0002,r0007'], dir, env());
+    expect(retry.stdout).toMatch(/Retried 2 row\(s\) of classify: 0 now pass and moved into its table, 2 still quarantined/);
+    expect(retry.stdout).not.toMatch(/Batch quality below threshold/);
+    expect(retry.code).toBe(0);
+    expect(resultOf(dir)).toMatchObject({ status: 'success', message: null });
+  });
+
+  it('quarantine retry says so in its own words when the model stays below batch_threshold', async () => {
+    project(`${EVALUATED}\n      batch_threshold: 0.75`);
+    server.setOptions({ responder: groundedness(new Set(['r0002', 'r0005', 'r0007'])) });
+    expect((await loom(['build'], dir, env())).code).toBe(1);
+    const retry = await loom(['quarantine', 'retry', 'classify', '--ids', 'r0005'], dir, env());
+    expect(retry.code).toBe(1);
+    expect(resultOf(dir)).toMatchObject({ status: 'partial', message: 'after this retry 7 of 10 rows of classify pass its quality gate (70.0%), below its batch_threshold of 75.0%' });
+    server.setOptions({ responder: groundedness(new Set(['r0007'])) });
+    expect((await loom(['quarantine', 'retry', 'classify', '--ids', 'r0002,r0005'], dir, env())).code).toBe(0);
+  });
+
+  it('quarantine retry without batch_threshold: rows that fail again exit 1 in words about the retry', async () => {
+    project();
+    server.setOptions({ responder: groundedness(new Set(['r0002', 'r0005'])) });
+    await loom(['build'], dir, env());
+    const retry = await loom(['quarantine', 'retry', 'classify', '--ids', 'r0002,r0005'], dir, env());
+    expect(retry.code).toBe(1);
+    expect(resultOf(dir)).toMatchObject({ status: 'partial', message: 'the 2 retried row(s) failed the quality gate again and stay in quarantine: fix the prompt or the evaluators first' });
+  });
+
   it('quarantines a row whose judge answer is malformed, with a clear reason', async () => {
     project();
     server.setOptions({
