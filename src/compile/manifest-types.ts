@@ -38,6 +38,8 @@ export interface ResolvedLlmConfig {
   fallback_models: string[];
   /** Sub-request timeout override for this model, ms. */
   timeout_ms?: number;
+  /** Most prompt tokens a row may send (default: the model's known context window). */
+  max_input_tokens?: number;
 }
 
 export interface NodeConfig {

@@ -12,6 +12,7 @@ export interface LlmConfigInput {
   extra?: Record<string, unknown>;
   fallback_models?: string[];
   timeout_ms?: number;
+  max_input_tokens?: number;
 }
 
 /** What the CLI or API adds on top of loom_project.yml. */

@@ -5,6 +5,7 @@ import { targetModel } from '../graph/llm-config.js';
 import type { BudgetScope, LlmService } from '../llm/service-types.js';
 import type { LlmParams } from '../llm/types.js';
 import { outputValidator } from './answer.js';
+import { inputTokenLimit } from './context-window.js';
 import type { RowPlan } from './llm-row.js';
 import { promptRenderer, type PromptRenderer } from './prompt-renderer.js';
 import type { RunContext } from './types.js';
@@ -68,6 +69,7 @@ export function rowPlan(
     budgets: parts.budgets,
     readCache: ctx.flags.readCache,
     ...(llmConfig.timeout_ms !== undefined ? { timeoutMs: llmConfig.timeout_ms } : {}),
+    inputLimit: inputTokenLimit(llmConfig.model, llmConfig.max_input_tokens),
   };
 }
 

@@ -4,6 +4,7 @@ import type { BudgetScope, CallContext, LlmService } from '../llm/service-types.
 import { LlmError, type ChatMessage, type CompletionRequest, type JsonSchema, type LlmParams } from '../llm/types.js';
 import type { EvaluationRow, FinishedRow } from '../warehouse/llm-rows.js';
 import { parseAnswer, repairInstruction, type ParsedAnswer } from './answer.js';
+import { overInputLimit } from './context-window.js';
 import type { PromptRenderer } from './prompt-renderer.js';
 
 /** Everything fixed for one node while its rows are processed. */
@@ -25,6 +26,8 @@ export interface RowPlan {
   readCache: boolean;
   /** The model's own `llm.timeout_ms`, when it sets one. */
   timeoutMs?: number;
+  /** The most prompt tokens a row may send, and where the limit comes from; null when none is known. */
+  inputLimit: { tokens: number; from: string } | null;
 }
 
 export interface PendingRow {
@@ -87,6 +90,9 @@ export async function processRow(plan: RowPlan, prepared: PreparedRow): Promise<
   const context = (stage: CallContext['stage']): CallContext => ({ run_id: plan.runId, node_id: plan.nodeId, row_key: pending.key, stage, budgets: plan.budgets });
 
   try {
+    // Checked before anything is paid: the endpoint would refuse it, or bill a truncated one.
+    const tooLong = await overInputLimit(messages, plan.params.model, plan.inputLimit);
+    if (tooLong) return { finished: unsent(pending, prompt, plan.params.model, tooLong), results: null };
     let attempt = await answer(plan, messages, request, plan.fallbackModels, context);
     let evaluation = await judge(plan, attempt.parsed, input, prompt, pending.key);
     const failing = () => !attempt.parsed.ok || (evaluation !== null && !evaluation.decision.passed);
@@ -128,6 +134,23 @@ export async function processRow(plan: RowPlan, prepared: PreparedRow): Promise<
   } catch (e) {
     return { failed: { key: pending.key, error: e as Error } };
   }
+}
+
+/** A quarantined row that was never sent, with the reason. */
+function unsent(pending: PendingRow, prompt: string, model: string, reason: string): FinishedRow {
+  return {
+    key: pending.key,
+    inputHash: pending.inputHash,
+    replaces: pending.replaces,
+    row: pending.row,
+    disposition: 'quarantined',
+    output: null,
+    model,
+    reason,
+    scores: null,
+    prompt,
+    evaluations: [],
+  };
 }
 
 interface Attempt {

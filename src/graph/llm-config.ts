@@ -25,5 +25,6 @@ export function resolveLlmConfig(config: ResolvedConfig, own: LlmConfigInput | u
   if (merged.seed !== undefined) out.seed = merged.seed;
   if (merged.extra !== undefined) out.extra = { ...merged.extra };
   if (merged.timeout_ms !== undefined) out.timeout_ms = merged.timeout_ms;
+  if (merged.max_input_tokens !== undefined) out.max_input_tokens = merged.max_input_tokens;
   return out;
 }
