@@ -28,7 +28,7 @@ describe('unknown keys (LOOM010)', () => {
 
   it('with nothing close, there is no suggestion', () => {
     expect(problems('llm-config' as SchemaName, 'zzzzzz: 1\n')[0]).toBe(
-      '1:1 LOOM010 unknown key `zzzzzz` in file.yml; accepted keys: `provider`, `model`, `temperature`, `max_tokens`, `top_p`, `seed`, `extra`, `fallback_models` or `timeout_ms`',
+      '1:1 LOOM010 unknown key `zzzzzz` in file.yml; accepted keys: `provider`, `model`, `temperature`, `max_tokens`, `top_p`, `seed`, `extra`, `fallback_models`, `timeout_ms` or `max_input_tokens`',
     );
   });
 
