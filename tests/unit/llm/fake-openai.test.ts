@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, type FakeOpenAIOptions, startFakeOpenAI } from '../../support/fake-openai/index.js';
+import { describeWithDist } from '../../support/needs-dist.js';
 
 const servers: FakeOpenAI[] = [];
 afterEach(async () => {
@@ -163,9 +163,8 @@ describe('fake OpenAI server', () => {
 });
 
 const cli = fileURLToPath(new URL('../../support/fake-openai/cli.mjs', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../../../dist/llm/schema-answer.js', import.meta.url)));
 
-describe.skipIf(!built)('fake OpenAI CLI (needs `npm run build`)', () => {
+describeWithDist(['llm/answer-seed.js', 'llm/schema-answer.js', 'llm/text-embedding.js'], 'fake OpenAI CLI (needs `npm run build`)', () => {
   it('prints its base URL first and serves until stopped', async () => {
     const child = spawn(process.execPath, [cli, '--port', '0', '--latency', '1', '--fail-first', '1', '--fail-fault', 'rate_limit', '--retry-after-ms', '5'], {
       stdio: ['ignore', 'pipe', 'pipe'],

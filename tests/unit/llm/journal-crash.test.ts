@@ -1,16 +1,16 @@
 /** kill -9 a process mid-build: every answer it had received must come back from its journal. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { replayJournals } from '../../../src/llm/journal.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../support/fake-openai/index.js';
+import { describeWithDist, distFile } from '../../support/needs-dist.js';
 import { MemoryCache, MemoryRecorder } from './memory-stores.js';
 
-const dist = fileURLToPath(new URL('../../../dist/llm/index.js', import.meta.url));
+const dist = distFile('llm/index.js');
 
 const child = `
 const { createLlmService, createProvider, createPricing } = await import(process.env.LOOM_LLM);
@@ -49,7 +49,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(dist))('journal across kill -9 (needs `npm run build`)', () => {
+describeWithDist(['llm/index.js'], 'journal across kill -9 (needs `npm run build`)', () => {
   it('replays every answer the killed process had handed back', async () => {
     const proc = spawn(process.execPath, ['--input-type=module', '-e', child], {
       env: { ...process.env, LOOM_LLM: dist, BASE_URL: server.baseURL, JOURNAL: dir },

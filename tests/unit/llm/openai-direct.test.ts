@@ -196,12 +196,10 @@ describe('DirectOpenAITransport failures', () => {
       json(res, 200, { n });
     });
     const t = transport(srv.url);
-    const started = performance.now();
+    // No elapsed-time bounds: on a loaded machine they measure the machine. Without the deadline this call would
+    // hang until the test's own timeout.
     const err = await rejection(t.post('/chat/completions', {}, { timeoutMs: 120 }));
-    const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(elapsed).toBeGreaterThanOrEqual(110);
-    expect(elapsed).toBeLessThan(1_500);
     expect(toLlmError(err, 'm').kind).toBe('timeout');
     // Had the hung socket been reused, this request would hang behind the first one.
     expect(await t.post('/chat/completions', {}, { timeoutMs: 2_000 })).toEqual({ n: 2 });
@@ -210,10 +208,8 @@ describe('DirectOpenAITransport failures', () => {
 
   it('times out a body that stalls after the headers arrived (the deadline covers the whole answer)', async () => {
     const url = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 50\r\n\r\n{"choi'));
-    const started = performance.now();
     const err = await rejection(transport(url).post('/chat/completions', {}, { timeoutMs: 120 }));
     expect(err).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(110);
   });
 
   it('reports a caller abort as an abort, not a timeout', async () => {

@@ -148,12 +148,10 @@ describe.each(['sdk', 'direct'] as const)('openai provider over the %s transport
 
   it('turns a hang into a timeout after timeoutMs', async () => {
     server.setOptions({ failFirst: 1, failFault: 'hang' });
-    const started = Date.now();
     const err = await failure(provider(transport).complete(request, { timeoutMs: 150 }));
     expect(err.kind).toBe('timeout');
     expect(err.retryable).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(server.stats().faults).toEqual({ hang: 1 });
   });
 
   it('maps a dropped connection and a refused port to connection errors', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type AttemptReport, backoffDelayMs, withRetry } from '../../../src/llm/retry.js';
 import { LlmError } from '../../../src/llm/types.js';
 
@@ -151,8 +151,19 @@ describe('withRetry', () => {
   });
 
   it('really sleeps with the default sleep', async () => {
-    const started = performance.now();
-    await withRetry(script([new LlmError('connection', 'x', { retryAfterMs: 40 }), null]), { max_retries: 1, backoff_base_ms: 0, backoff_max_ms: 0 });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(38);
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      const retried = withRetry(script([new LlmError('connection', 'x', { retryAfterMs: 40 }), null]), { max_retries: 1, backoff_base_ms: 0, backoff_max_ms: 0 }).then(
+        () => (done = true),
+      );
+      await vi.advanceTimersByTimeAsync(39);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await retried;
+      expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAIProvider } from '../../../src/llm/openai-provider.js';
 import { createPricing } from '../../../src/llm/pricing.js';
-import { createLlmService } from '../../../src/llm/service.js';
+import { createLlmService, type LlmServiceOptions } from '../../../src/llm/service.js';
 import { LlmError, type CompletionRequest, type ProviderSettings } from '../../../src/llm/types.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../support/fake-openai/index.js';
 import { context, KEY_ENV, MemoryCache, MemoryRecorder, testSettings } from './memory-stores.js';
@@ -25,11 +25,11 @@ beforeEach(() => {
   server.resetStats();
 });
 
-function setup(transport: 'sdk' | 'direct', overrides: Partial<ProviderSettings> = {}) {
+function setup(transport: 'sdk' | 'direct', overrides: Partial<ProviderSettings> = {}, options: Pick<LlmServiceOptions, 'sleep'> = {}) {
   const settings = testSettings({ base_url: server.baseURL, transport, ...overrides });
   const cache = new MemoryCache();
   const recorder = new MemoryRecorder();
-  const service = createLlmService({ provider: new OpenAIProvider(settings, { env: KEY_ENV }), settings, cache, recorder, pricing: createPricing() });
+  const service = createLlmService({ provider: new OpenAIProvider(settings, { env: KEY_ENV }), settings, cache, recorder, pricing: createPricing(), ...options });
   return { service, cache, recorder };
 }
 
@@ -48,11 +48,12 @@ const chatRequests = () => server.stats().byPath['/v1/chat/completions'] ?? 0;
 describe.each(['sdk', 'direct'] as const)('retries over the %s transport', (transport) => {
   it('honors retry-after-ms on a 429 before retrying, then succeeds', async () => {
     server.setOptions({ failFirst: 1, failFault: 'rate_limit', retryAfterMs: 80 });
-    const { service, recorder } = setup(transport, { backoff_base_ms: 1, backoff_max_ms: 1 });
-    const started = performance.now();
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => void sleeps.push(ms);
+    const { service, recorder } = setup(transport, { backoff_base_ms: 1, backoff_max_ms: 1 }, { sleep });
     const outcome = await service.complete(request, context());
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(75);
+    // The wait before the retry is the server's retry-after-ms, not the 1 ms backoff.
+    expect(sleeps).toEqual([80]);
     expect(outcome.attempts).toBe(2);
     expect(chatRequests()).toBe(2);
     await service.flush();

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Budget } from '../../../src/llm/budget.js';
+import { Limiter } from '../../../src/llm/limiter.js';
 import { replayJournals } from '../../../src/llm/journal.js';
 import { OfflineProvider } from '../../../src/llm/offline-provider.js';
 import { OpenAIProvider } from '../../../src/llm/openai-provider.js';
@@ -10,6 +11,7 @@ import { createPricing } from '../../../src/llm/pricing.js';
 import { createLlmService, type LlmServiceOptions } from '../../../src/llm/service.js';
 import { LlmError, type CompletionRequest, type ProviderSettings } from '../../../src/llm/types.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../support/fake-openai/index.js';
+import { FakeClock } from './fake-clock.js';
 import { context, KEY_ENV, MemoryCache, MemoryRecorder, testSettings } from './memory-stores.js';
 
 const schema = { type: 'object', properties: { label: { enum: ['a', 'b'] } }, required: ['label'] };
@@ -227,17 +229,26 @@ describe('limits', () => {
   });
 
   it('spaces requests out to the requests-per-minute limit once the burst allowance is spent', async () => {
-    const { service } = setup({ rpm: 120, concurrency: 50 }); // 2 per second; the bucket starts with 120
-    const finished: number[] = [];
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 122 }, (_, i) => service.complete(rowRequest(i), context()).then(() => finished.push(performance.now() - started))),
-    );
-    finished.sort((a, b) => a - b);
-    expect(finished[119]!).toBeLessThan(700);
-    // The two requests beyond the bucket wait for it to refill at 2/s: ~0.5 s and ~1 s.
-    expect(finished[121]!).toBeGreaterThanOrEqual(850);
-    expect(finished[121]!).toBeLessThan(3_000);
+    // 2 per second; the bucket starts with 120. The limiter's clock only moves when the test says so.
+    const clock = new FakeClock();
+    const limiter = new Limiter({ concurrency: 50, rpm: 120 }, clock);
+    const { service } = setup({ rpm: 120, concurrency: 50 }, { limiter });
+    let answered = 0;
+    const calls = Array.from({ length: 122 }, (_, i) => service.complete(rowRequest(i), context()).then(() => answered++));
+    await vi.waitFor(() => expect(answered).toBe(120), { timeout: 20_000 });
+    expect(sent()).toBe(120);
+    expect(limiter.waiting).toBe(2);
+    // The two beyond the bucket wait for it to refill at 2/s: one at 500 ms, the next at 1,000 ms.
+    await clock.advance(499);
+    expect(limiter.waiting).toBe(2);
+    await clock.advance(1);
+    expect(limiter.waiting).toBe(1);
+    await vi.waitFor(() => expect(answered).toBe(121), { timeout: 20_000 });
+    await clock.advance(499);
+    expect(limiter.waiting).toBe(1);
+    await clock.advance(1);
+    expect(limiter.waiting).toBe(0);
+    await Promise.all(calls);
     expect(sent()).toBe(122);
   });
 });
