@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, listOf } from '../diagnostics/suggest.js';
-import { YamlFile } from '../parse/yaml-file.js';
+import { YamlFile } from '../base/yaml-file.js';
 import { validateYamlAt } from '../schemas/diagnose.js';
 import type { ConfigOverrides, LlmConfigInput, ResolvedConfig, ResolvedTarget } from './types.js';
 import { withoutBadKeys } from './without-bad-keys.js';

@@ -1,5 +1,5 @@
-import type { ProviderSettings } from '../llm/types.js';
-import type { ResolvedLlmConfig } from '../compile/manifest-types.js';
+import type { ProviderSettings } from '../contracts/llm.js';
+import type { ResolvedLlmConfig } from '../contracts/manifest.js';
 
 /** Raw LLM settings as written in YAML (every field optional). */
 export interface LlmConfigInput {

@@ -1,5 +1,5 @@
-import type { ManifestNode } from '../compile/manifest-types.js';
-import { quoteString } from '../compile/relations.js';
+import type { ManifestNode } from '../contracts/manifest.js';
+import { quoteString } from '../sql/quote.js';
 import type { EvaluatorResult } from '../evaluate/types.js';
 import { createBudget } from '../llm/budget.js';
 import { LlmError } from '../llm/types.js';

@@ -6,7 +6,7 @@ import { baseName, isContextFile, isPromptFile, isYaml, listFiles } from './disc
 import { parseModelFile } from './model-file.js';
 import { parsePipelineFile } from './pipeline-file.js';
 import type { ProjectSpec } from './types.js';
-import { YamlFile } from './yaml-file.js';
+import { YamlFile } from '../base/yaml-file.js';
 
 /** Reads every model, pipeline, prompt and context file of a project. Pure apart from reading files. */
 export function parseProject(config: ResolvedConfig): ProjectSpec {

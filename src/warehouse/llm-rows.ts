@@ -1,4 +1,4 @@
-import { quoteIdent, quoteString } from '../compile/relations.js';
+import { quoteIdent, quoteString } from '../sql/quote.js';
 import { appendNullable, type Connection } from './database.js';
 import type { Column, LlmTableSpec } from './llm-table.js';
 

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { quoteString } from '../compile/relations.js';
+import { quoteString } from '../sql/quote.js';
 import { Connection, openInstance } from './database.js';
 import { repairLoomTables } from './loom-schema.js';
 import { migrate } from './migrations.js';

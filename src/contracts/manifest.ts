@@ -2,7 +2,7 @@
  * The shape of target/manifest.json (schema: schemas/manifest.schema.json). Everything downstream of compile
  * (selection, state comparison, build, docs, PR diffs) reads nodes in this shape.
  */
-import type { JsonSchema } from '../llm/types.js';
+import type { JsonSchema } from './llm.js';
 
 export const MANIFEST_SCHEMA_VERSION = 'https://loom.dev/schemas/manifest/v1.json';
 
