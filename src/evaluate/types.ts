@@ -5,6 +5,7 @@
 import type { CallContext, LlmService } from '../llm/service-types.js';
 import type { LlmParams } from '../llm/types.js';
 import type { EvaluationInput, EvaluatorSpec, EvaluatorType } from '../contracts/evaluate.js';
+import type { EvaluatorStats } from '../contracts/run-results.js';
 
 export type { EvaluateBlock, EvaluateProblem, EvaluationInput, EvaluatorInputName, EvaluatorKind, EvaluatorSpec, EvaluatorType, GateSpec, InputBinding, OnFailure, QualityGate } from '../contracts/evaluate.js';
 
@@ -68,20 +69,7 @@ export interface BatchDecision {
   message: string;
 }
 
-/** Per-evaluator statistics over a build's rows. Score statistics leave out results that errored. */
-export interface ScoreSummary {
-  evaluator: string;
+/** Per-evaluator statistics over a build's rows (score statistics leave out results that errored), with the type. */
+export interface ScoreSummary extends EvaluatorStats {
   type: EvaluatorType;
-  /** Rows evaluated (including errored ones). */
-  count: number;
-  /** Rows whose evaluator failed to produce a score (`error` set). */
-  errors: number;
-  /** null when no row produced a score. */
-  mean: number | null;
-  /** Population standard deviation. */
-  std: number | null;
-  min: number | null;
-  max: number | null;
-  /** passed / count. */
-  pass_rate: number;
 }
