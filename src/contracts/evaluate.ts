@@ -92,3 +92,21 @@ export interface EvaluateBlock {
   /** Legal but probably unintended settings (e.g. a gate `threshold` under `all_pass`). */
   warnings: EvaluateProblem[];
 }
+
+export interface EvaluatorResult {
+  evaluator: string;
+  type: EvaluatorType;
+  /** In [0, 1]; NaN never: an evaluator that cannot score returns 0 with an explanation. */
+  score: number;
+  passed: boolean;
+  threshold: number;
+  weight: number;
+  /** Human-readable why: e.g. "2 of 3 statements supported by the context". */
+  explanation: string;
+  /** Dollars spent on judge/embedding calls for this row (0 when cached or deterministic; null when unpriced). */
+  cost_usd: number | null;
+  /** Structured lists a judge returned (claims, verdicts...), kept for the evaluations table. */
+  details?: Record<string, unknown>;
+  /** Set when the evaluator itself failed (judge answer malformed, custom module threw). */
+  error?: string;
+}

@@ -4,28 +4,10 @@
  */
 import type { CallContext, LlmService } from '../llm/service-types.js';
 import type { LlmParams } from '../llm/types.js';
-import type { EvaluationInput, EvaluatorSpec, EvaluatorType } from '../contracts/evaluate.js';
+import type { EvaluationInput, EvaluatorResult, EvaluatorSpec, EvaluatorType } from '../contracts/evaluate.js';
 import type { EvaluatorStats } from '../contracts/run-results.js';
 
-export type { EvaluateBlock, EvaluateProblem, EvaluationInput, EvaluatorInputName, EvaluatorKind, EvaluatorSpec, EvaluatorType, GateSpec, InputBinding, OnFailure, QualityGate } from '../contracts/evaluate.js';
-
-export interface EvaluatorResult {
-  evaluator: string;
-  type: EvaluatorType;
-  /** In [0, 1]; NaN never: an evaluator that cannot score returns 0 with an explanation. */
-  score: number;
-  passed: boolean;
-  threshold: number;
-  weight: number;
-  /** Human-readable why: e.g. "2 of 3 statements supported by the context". */
-  explanation: string;
-  /** Dollars spent on judge/embedding calls for this row (0 when cached or deterministic; null when unpriced). */
-  cost_usd: number | null;
-  /** Structured lists a judge returned (claims, verdicts...), kept for the evaluations table. */
-  details?: Record<string, unknown>;
-  /** Set when the evaluator itself failed (judge answer malformed, custom module threw). */
-  error?: string;
-}
+export type { EvaluatorResult, EvaluateBlock, EvaluateProblem, EvaluationInput, EvaluatorInputName, EvaluatorKind, EvaluatorSpec, EvaluatorType, GateSpec, InputBinding, OnFailure, QualityGate } from '../contracts/evaluate.js';
 
 /** What evaluators need at run time besides the row. */
 export interface EvaluatorRuntime {
