@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../compile/manifest-types.js';
+import type { ManifestNode } from '../contracts/manifest.js';
 import { UsageError } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { runLlm } from '../exec/llm-node.js';

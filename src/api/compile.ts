@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, TargetNotFound } from '../config/load.js';
 import type { ConfigOverrides, ResolvedConfig } from '../config/types.js';
-import type { Manifest, ManifestMetadata, NodeKind } from '../compile/manifest-types.js';
+import type { Manifest, ManifestMetadata, NodeKind } from '../contracts/manifest.js';
 import { error, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diskProblem } from '../diagnostics/disk-error.js';
 import { selectNodes } from '../graph/select/index.js';

@@ -1,9 +1,9 @@
 import { PROJECT_FILE } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Manifest } from '../compile/manifest-types.js';
+import type { Manifest } from '../contracts/manifest.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { resolveOpenAICredentials } from '../llm/openai-provider.js';
-import { YamlFile } from '../parse/yaml-file.js';
+import { YamlFile } from '../base/yaml-file.js';
 
 /**
  * `loom validate`: an llm model that would talk to an openai endpoint with no key (and no base_url of a local

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { isAbsolute, join } from 'node:path';
-import type { ManifestNode } from '../compile/manifest-types.js';
+import type { ManifestNode } from '../contracts/manifest.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { runStatus, totalsOf, writeRunResults, RUN_RESULTS_SCHEMA_VERSION, type RunResults } from '../exec/run-results.js';
 import { schedule } from '../exec/scheduler.js';

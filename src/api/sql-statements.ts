@@ -1,5 +1,5 @@
 import type { CompileSink } from '../compile/compile.js';
-import type { ManifestMetadata, ManifestNode } from '../compile/manifest-types.js';
+import type { ManifestMetadata, ManifestNode } from '../contracts/manifest.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LinkedProject } from '../graph/types.js';
 import { multiStatementMessage } from '../exec/sql-statement-message.js';

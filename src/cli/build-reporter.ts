@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as CliProgress from 'cli-progress';
 import pc from 'picocolors';
-import type { ManifestNode } from '../compile/manifest-types.js';
+import type { ManifestNode } from '../contracts/manifest.js';
 import type { NodeResult, Reporter } from '../exec/types.js';
 import { clock, compact, dollars, seconds } from './format-numbers.js';
 

@@ -14,8 +14,8 @@ import {
   type NodeConfig,
   type NodeKind,
   type PromptInfo,
-} from './manifest-types.js';
-import { readerSql, relationOf } from './relations.js';
+} from '../contracts/manifest.js';
+import { readerSql, relationOf } from '../sql/quote.js';
 import { projectResolvers } from './resolvers.js';
 
 export interface CompileContext {

@@ -1,4 +1,4 @@
-import type { ManifestNode, NodeChecksums } from './manifest-types.js';
+import type { ManifestNode, NodeChecksums } from '../contracts/manifest.js';
 import { canonicalJson, sha256 } from './hash.js';
 
 /** The parts of a node that its checksums and fingerprints are computed from. */

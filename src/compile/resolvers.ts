@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LinkedProject } from '../graph/types.js';
 import { modelId, sourceId } from '../graph/ids.js';
 import { TemplateLookupError, type TemplateResolvers } from '../template/environment.js';
-import { relationOf } from './relations.js';
+import { relationOf } from '../sql/quote.js';
 
 /** What ref/source/var/env_var/context resolve to in a linked project; context files are read once each. */
 export function projectResolvers(linked: LinkedProject, env: Readonly<Record<string, string | undefined>>): TemplateResolvers & { contextText(name: string): string } {

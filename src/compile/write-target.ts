@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JsonFileWriter, writeFileAtomic } from './json-file.js';
-import type { Manifest, ManifestMetadata, ManifestNode } from './manifest-types.js';
+import type { Manifest, ManifestMetadata, ManifestNode } from '../contracts/manifest.js';
 
 /** The compiled files of one node: its sql or prompt (plus `.system.njk` for a system prompt). */
 export function compiledFiles(node: ManifestNode): [string, string][] {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_BATCH_SIZE, DEFAULT_WAREHOUSE_MEMORY_LIMIT } from '../contracts/defaults.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, listOf } from '../diagnostics/suggest.js';
-import { YamlFile } from '../parse/yaml-file.js';
+import { YamlFile } from '../base/yaml-file.js';
 import { validateYamlAt } from '../schemas/diagnose.js';
 import type { ConfigOverrides, LlmConfigInput, ResolvedConfig, ResolvedTarget } from './types.js';
 import { withoutBadKeys } from './without-bad-keys.js';
@@ -164,14 +165,14 @@ function resolveConfig(dir: string, raw: RawProject, overrides: ConfigOverrides,
     targetPath: raw['target-path'] ?? 'target',
     warehouse: t.warehouse ?? raw.warehouse ?? '.loom/warehouse.duckdb',
     // Bounded by default: DuckDB's own default (80% of RAM) keeps every block a run writes in memory.
-    warehouseMemoryLimit: t.warehouse_memory_limit ?? raw.warehouse_memory_limit ?? '256MB',
+    warehouseMemoryLimit: t.warehouse_memory_limit ?? raw.warehouse_memory_limit ?? DEFAULT_WAREHOUSE_MEMORY_LIMIT,
     threads: overrides.threads ?? t.threads ?? raw.threads ?? 4,
     budget_usd: t.budget_usd ?? raw.budget_usd,
     vars: { ...(raw.vars ?? {}), ...(overrides.vars ?? {}) },
     defaults: {
       llm: d.llm ?? {},
       materialized: d.materialized ?? 'table',
-      batch_size: d.batch_size ?? 100,
+      batch_size: d.batch_size ?? DEFAULT_BATCH_SIZE,
       passthrough: d.passthrough ?? true,
       embedding_model: d.embedding_model ?? 'text-embedding-3-small',
       judge: d.judge ?? {},

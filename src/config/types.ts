@@ -1,19 +1,8 @@
-import type { ProviderSettings } from '../llm/types.js';
-import type { ResolvedLlmConfig } from '../compile/manifest-types.js';
+import type { ProviderSettings } from '../contracts/llm.js';
+import type { ResolvedLlmConfig } from '../contracts/manifest.js';
 
 /** Raw LLM settings as written in YAML (every field optional). */
-export interface LlmConfigInput {
-  provider?: string;
-  model?: string;
-  temperature?: number;
-  max_tokens?: number;
-  top_p?: number;
-  seed?: number;
-  extra?: Record<string, unknown>;
-  fallback_models?: string[];
-  timeout_ms?: number;
-  max_input_tokens?: number;
-}
+export type LlmConfigInput = Partial<ResolvedLlmConfig>;
 
 /** What the CLI or API adds on top of loom_project.yml. */
 export interface ConfigOverrides {

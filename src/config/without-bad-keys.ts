@@ -1,5 +1,5 @@
 import type { SchemaProblem } from '../schemas/diagnose.js';
-import type { YamlPath } from '../parse/yaml-file.js';
+import type { YamlPath } from '../base/yaml-file.js';
 
 /**
  * A copy of loom_project.yml's value with every key or value a schema problem is about left out, so the rest of

@@ -1,7 +1,7 @@
 /** The evaluation engine's public surface. */
 export * from './types.js';
-export { normalizeEvaluateBlock } from './normalize-block.js';
-export { validateEvaluatorSpec, checkEvaluatorSpec } from './validate-spec.js';
+export { normalizeEvaluateBlock } from '../evaluate-spec/normalize-block.js';
+export { validateEvaluatorSpec, checkEvaluatorSpec } from '../evaluate-spec/validate-spec.js';
 export {
   EVALUATOR_DEFINITIONS,
   EVALUATOR_TYPES,
@@ -12,9 +12,9 @@ export {
   requiredInputs,
   withDefaultInputs,
   type EvaluatorDefinition,
-} from './registry.js';
-export { resolveInput, parseInputBinding, formatInputBinding } from './input-binding.js';
-export { toText, stableJson, inputRowText } from './text.js';
+} from '../evaluate-spec/registry.js';
+export { resolveInput, parseInputBinding, formatInputBinding } from '../evaluate-spec/input-binding.js';
+export { toText, stableJson, inputRowText } from '../evaluate-spec/text.js';
 export { applyGate, batchDecision, failureReason, resultPasses } from './gates.js';
 export { evaluateRow } from './evaluate-row.js';
 export { summarizeScores } from './summarize-scores.js';

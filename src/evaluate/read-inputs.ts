@@ -1,6 +1,6 @@
 /** Resolving a spec's inputs for one row, and refusing to score when a bound input has no value. */
-import { formatInputBinding, resolveInput } from './input-binding.js';
-import { EVALUATOR_INPUT_NAMES, requiredInputs } from './registry.js';
+import { formatInputBinding, resolveInput } from '../evaluate-spec/input-binding.js';
+import { EVALUATOR_INPUT_NAMES, requiredInputs } from '../evaluate-spec/registry.js';
 import { failed } from './result.js';
 import type { EvaluationInput, EvaluatorInputName, EvaluatorResult, EvaluatorSpec } from './types.js';
 

@@ -1,5 +1,6 @@
-import type { ManifestNode } from '../compile/manifest-types.js';
-import { quoteString } from '../compile/relations.js';
+import { DEFAULT_BATCH_SIZE } from '../contracts/defaults.js';
+import type { ManifestNode } from '../contracts/manifest.js';
+import { quoteString } from '../sql/quote.js';
 import type { EvaluatorResult } from '../evaluate/types.js';
 import { createBudget } from '../llm/budget.js';
 import { LlmError } from '../llm/types.js';
@@ -98,7 +99,7 @@ async function runLlmOn(reader: Connection, node: ManifestNode, ctx: RunContext,
 
   // Rows in flight at once: enough to keep the provider's concurrency busy while answers are parsed and judged.
   const maxInFlight = Math.max(16, ctx.config.target.providerSettings.concurrency * 2);
-  const batchSize = node.config.batch_size ?? 100;
+  const batchSize = node.config.batch_size ?? DEFAULT_BATCH_SIZE;
   const scores: EvaluatorResult[][] = [];
   const failures: { key: string; error: Error }[] = [];
   let buffer: FinishedRow[] = [];

@@ -1,5 +1,5 @@
-import type { ManifestNode } from '../compile/manifest-types.js';
-import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
+import type { ManifestNode } from '../contracts/manifest.js';
+import { normalizeEvaluateBlock } from '../evaluate-spec/normalize-block.js';
 import type { EvaluateBlock } from '../evaluate/types.js';
 import { targetModel } from '../graph/llm-config.js';
 import type { BudgetScope, LlmService } from '../llm/service-types.js';

@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../compile/manifest-types.js';
+import type { ManifestNode } from '../contracts/manifest.js';
 import { batchDecision } from '../evaluate/gates.js';
 import { summarizeScores } from '../evaluate/summarize-scores.js';
 import type { EvaluateBlock, EvaluatorResult } from '../evaluate/types.js';

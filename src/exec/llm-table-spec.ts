@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../compile/manifest-types.js';
+import type { ManifestNode } from '../contracts/manifest.js';
 import { didYouMean, listOf } from '../diagnostics/suggest.js';
 import { analyzeTemplate } from '../template/analyze.js';
 import { rowFieldsRead } from '../template/names.js';

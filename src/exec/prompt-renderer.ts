@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest, ManifestNode } from '../compile/manifest-types.js';
+import type { Manifest, ManifestNode } from '../contracts/manifest.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ChatMessage } from '../llm/types.js';
 import type { Template } from 'nunjucks';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { ManifestNode } from '../compile/manifest-types.js';
-import { readerSql } from '../compile/relations.js';
+import type { ManifestNode } from '../contracts/manifest.js';
+import { readerSql } from '../sql/quote.js';
 import { exportRelation, materializeQuery, recordSnapshot, relationExists, snapshotSignature, tableRows } from '../warehouse/materialize.js';
 import { explainSourceError } from './source-errors.js';
 import { isOutOfMemory } from './warehouse-errors.js';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../compile/json-file.js';
 import { asDiskError } from '../diagnostics/disk-error.js';
-import type { GitInfo } from '../compile/manifest-types.js';
+import type { GitInfo } from '../contracts/manifest.js';
 import type { NodeResult } from './types.js';
 
 export const RUN_RESULTS_SCHEMA_VERSION = 'https://loom.dev/schemas/run-results/v1.json';

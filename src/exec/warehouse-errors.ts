@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode } from '../compile/manifest-types.js';
+import type { Manifest, ManifestNode } from '../contracts/manifest.js';
 
 /** DuckDB ran out of the memory `warehouse_memory_limit` gives it. */
 export function isOutOfMemory(error: unknown): boolean {

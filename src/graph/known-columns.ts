@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { JsonSchema } from '../llm/types.js';
+import type { JsonSchema } from '../contracts/llm.js';
 import type { LinkedNode } from './types.js';
 
 /**

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateExampleNotes } from '../schemas/evaluate-examples.js';
-import { normalizeEvaluateBlock } from '../evaluate/normalize-block.js';
-import type { NodeConfig } from '../compile/manifest-types.js';
+import { normalizeEvaluateBlock } from '../evaluate-spec/normalize-block.js';
+import type { NodeConfig } from '../contracts/manifest.js';
 import type { LlmConfigInput } from '../config/types.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { PromptFile, PromptLibrary } from '../parse/prompt-library.js';
 import type { Origin, RawModel } from '../parse/types.js';
-import type { YamlPath } from '../parse/yaml-file.js';
+import type { YamlPath } from '../base/yaml-file.js';
 import { analyzeTemplate, type TemplateCall } from '../template/analyze.js';
 import { locateInYamlString } from '../template/locate.js';
 import { resolveCalls, type NameTables } from './link-calls.js';
 import { resolveLlmConfig } from './llm-config.js';
 import { outputSchemaProblems } from '../schemas/output-schema.js';
-import type { JsonSchema } from '../llm/types.js';
+import type { JsonSchema } from '../contracts/llm.js';
 import type { LinkedNode, LinkedPrompt } from './types.js';
 
 const SQL_ONLY = ['sql', 'materialized'] as const;

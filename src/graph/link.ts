@@ -3,7 +3,7 @@ import { hasCycle, topologicalGenerations } from 'graphology-dag';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { PromptLibrary } from '../parse/prompt-library.js';
 import type { ProjectSpec, RawModel, RawSourceTable } from '../parse/types.js';
-import { relationOf } from '../compile/relations.js';
+import { relationOf } from '../sql/quote.js';
 import { findCycles } from './cycles.js';
 import { destinationId, displayName, modelId, sourceId } from './ids.js';
 import { KnownColumns } from './known-columns.js';

@@ -1,4 +1,4 @@
-import type { ResolvedLlmConfig } from '../compile/manifest-types.js';
+import type { ResolvedLlmConfig } from '../contracts/manifest.js';
 import type { LlmConfigInput, ResolvedConfig } from '../config/types.js';
 
 /** The model the current target serves for `model` (its `model_map`), else `model` itself. */

@@ -1,12 +1,12 @@
 import type { DirectedGraph } from 'graphology';
-import type { NodeConfig, NodeKind, ResourceType } from '../compile/manifest-types.js';
+import type { NodeConfig, NodeKind, ResourceType } from '../contracts/manifest.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import type { PromptFile, PromptLibrary } from '../parse/prompt-library.js';
 import type { ColumnDoc, Origin, RawDestination, RawSourceTable } from '../parse/types.js';
-import type { YamlFile } from '../parse/yaml-file.js';
+import type { YamlFile } from '../base/yaml-file.js';
 import type { TemplateAnalysis } from '../template/analyze.js';
-import type { JsonSchema } from '../llm/types.js';
+import type { JsonSchema } from '../contracts/llm.js';
 
 /** A template written inline in YAML (a model's `sql:`), with a way to point at positions inside it. */
 export interface InlineTemplate {

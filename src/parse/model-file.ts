@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import { validateYamlAt, type SchemaProblem } from '../schemas/diagnose.js';
 import { withEvaluateShape } from '../schemas/evaluate-examples.js';
-import type { YamlFile } from './yaml-file.js';
+import type { YamlFile } from '../base/yaml-file.js';
 import type { ColumnDoc, RawModel, RawModelPatch, RawSourceTable } from './types.js';
 import { formatOfPath } from './data-format.js';
 

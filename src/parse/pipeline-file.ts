@@ -3,7 +3,7 @@ import { validateYamlAt } from '../schemas/diagnose.js';
 import { withEvaluateShape } from '../schemas/evaluate-examples.js';
 import { formatOfPath, urlScheme } from './data-format.js';
 import type { RawDestination, RawModel, RawSourceTable } from './types.js';
-import type { YamlFile, YamlPath } from './yaml-file.js';
+import type { YamlFile, YamlPath } from '../base/yaml-file.js';
 
 export interface ParsedPipelineFile {
   sources: RawSourceTable[];

@@ -8,7 +8,7 @@ import { parseModelFile } from './model-file.js';
 import { parsePipelineFile } from './pipeline-file.js';
 import { mergeSqlModels, sqlFileModel } from './sql-models.js';
 import type { ProjectSpec, RawModel, RawModelPatch } from './types.js';
-import { YamlFile } from './yaml-file.js';
+import { YamlFile } from '../base/yaml-file.js';
 
 /** Reads every model, pipeline, prompt and context file of a project. Pure apart from reading files. */
 export function parseProject(config: ResolvedConfig): ProjectSpec {

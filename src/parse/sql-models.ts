@@ -1,7 +1,7 @@
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { readSqlConfig } from './sql-config.js';
 import type { Origin, RawModel, RawModelPatch } from './types.js';
-import { YamlFile } from './yaml-file.js';
+import { YamlFile } from '../base/yaml-file.js';
 
 /**
  * A models/**\/*.sql file as dbt writes it → a raw sql model named after the file. The file's `{{ config(...) }}`

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { YamlFile, YamlPath } from './yaml-file.js';
+import type { YamlFile, YamlPath } from '../base/yaml-file.js';
 
 /** Where a raw node was declared: its file and the YAML path of its mapping, to point at any of its keys later. */
 export interface Origin {

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, listOf } from '../diagnostics/suggest.js';
-import type { YamlFile, YamlPath } from '../parse/yaml-file.js';
+import type { YamlFile, YamlPath } from '../base/yaml-file.js';
 import { validator, type SchemaName } from './registry.js';
 
 /** Validates a parsed YAML file against one of our schemas; every violation becomes a diagnostic at its position. */

@@ -6,7 +6,7 @@
  */
 import { closest } from '../diagnostics/suggest.js';
 
-/** By evaluator type; tests/unit/evaluate/examples.test.ts checks these are exactly evaluate/registry.ts's types. */
+/** By evaluator type; tests/unit/evaluate/examples.test.ts checks these are exactly evaluate-spec/registry.ts's types. */
 export const EVALUATOR_EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
   equals: ['- { name: label_matches, type: equals, inputs: { output: output.label, reference: input.expected_label },', '    case_sensitive: false }'],
   contains: ['- { name: mentions_refund, type: contains, inputs: { output: output.reply },', '    values: [refund, return] }'],

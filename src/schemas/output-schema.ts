@@ -1,6 +1,6 @@
 import type { Ajv, ErrorObject } from 'ajv';
-import type { JsonSchema } from '../llm/types.js';
-import type { YamlPath } from '../parse/yaml-file.js';
+import type { JsonSchema } from '../contracts/llm.js';
+import type { YamlPath } from '../base/yaml-file.js';
 import { newAjv } from './ajv.js';
 import { explainErrors } from './diagnose.js';
 import { jsonSchemaValidator } from './registry.js';

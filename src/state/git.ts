@@ -1,5 +1,5 @@
 import { simpleGit } from 'simple-git';
-import type { GitInfo } from '../compile/manifest-types.js';
+import type { GitInfo } from '../contracts/manifest.js';
 
 /**
  * Commit, branch and dirty flag of the repository holding `dir`; null outside a git repository.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NodeKind } from '../compile/manifest-types.js';
+import type { NodeKind } from '../contracts/manifest.js';
 import { canonicalJson } from '../compile/hash.js';
 import { writeFileAtomic } from '../compile/json-file.js';
 import type { ResolvedConfig } from '../config/types.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../diagnostics/diagnostic.js';
-import type { Manifest } from '../compile/manifest-types.js';
+import type { Manifest } from '../contracts/manifest.js';
 import { validator } from '../schemas/registry.js';
 import { upgradeManifest } from './upgrade.js';
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../diagnostics/diagnostic.js';
-import { MANIFEST_SCHEMA_VERSION, type Manifest } from '../compile/manifest-types.js';
+import { MANIFEST_SCHEMA_VERSION, type Manifest } from '../contracts/manifest.js';
 
 /**
  * Brings a manifest written by an earlier Loom up to the current shape. Each schema version gets one upgrade

@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
-import type { YamlFile, YamlPath } from '../parse/yaml-file.js';
+import type { YamlFile, YamlPath } from '../base/yaml-file.js';
 import { lineStartOffsets } from './analyze.js';
 
 /**

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../compile/relations.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { Connection } from './database.js';
 
 /**

@@ -1,4 +1,5 @@
-import { quoteIdent, quoteString } from '../compile/relations.js';
+import type { EvaluatorResult } from '../contracts/evaluate.js';
+import { quoteIdent, quoteString } from '../sql/quote.js';
 import { appendNullable, type Connection } from './database.js';
 import type { Column, LlmTableSpec } from './llm-table.js';
 
@@ -22,18 +23,12 @@ export interface FinishedRow {
   evaluations: EvaluationRow[];
 }
 
-export interface EvaluationRow {
-  evaluator: string;
+/** An `EvaluatorResult` as the evaluations table stores it: details as JSON text, no error as null. */
+export type EvaluationRow = Omit<EvaluatorResult, 'type' | 'details' | 'error'> & {
   type: string;
-  score: number;
-  passed: boolean;
-  threshold: number;
-  weight: number;
-  explanation: string;
-  cost_usd: number | null;
   error: string | null;
   details: string | null;
-}
+};
 
 export interface BatchContext {
   runId: string;

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { quoteString } from '../compile/relations.js';
+import { quoteString } from '../sql/quote.js';
 import type { CacheEntry, CacheStore, CallRecorder, JournalSink } from '../llm/service-types.js';
 import type { CallRecord } from '../llm/types.js';
 import { appendNullable, appendNumber, timestamp, type Connection } from './database.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { quoteIdent, quoteString } from '../compile/relations.js';
+import { quoteIdent, quoteString } from '../sql/quote.js';
 import type { JsonSchema } from '../llm/types.js';
 import { relationKind } from './catalog.js';
 import { type Connection, type Transaction } from './database.js';

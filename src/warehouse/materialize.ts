@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { quoteIdent, quoteString } from '../compile/relations.js';
+import { quoteIdent, quoteString } from '../sql/quote.js';
 import { relationKind } from './catalog.js';
 import type { Connection } from './database.js';
 import { countRows, describeRelation, isLoomColumn, resetNodeState } from './llm-table.js';

@@ -1,5 +1,5 @@
-import type { GitInfo } from '../compile/manifest-types.js';
-import type { NodeResult } from '../exec/types.js';
+import type { GitInfo } from '../contracts/manifest.js';
+import type { NodeResult } from '../contracts/run-results.js';
 import type { Connection } from './database.js';
 
 export interface RunStart {

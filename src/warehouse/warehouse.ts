@@ -1,6 +1,7 @@
 import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { DEFAULT_WAREHOUSE_MEMORY_LIMIT } from '../contracts/defaults.js';
 import { error, UserError } from '../diagnostics/diagnostic.js';
-import { quoteString } from '../compile/relations.js';
+import { quoteString } from '../sql/quote.js';
 import { Connection, openInstance } from './database.js';
 import { repairLoomTables } from './loom-schema.js';
 import { migrate } from './migrations.js';
@@ -202,7 +203,7 @@ export function parseDuckDbSize(text: string): number | null {
 
 const MIB = 1 << 20;
 /** warehouse_memory_limit when the project sets none. */
-export const DEFAULT_MEMORY_LIMIT = '256MB';
+export const DEFAULT_MEMORY_LIMIT = DEFAULT_WAREHOUSE_MEMORY_LIMIT;
 /** Row-group merges an idle checkpoint may run per table: DuckDB's default. */
 export const IDLE_VACUUM_TASKS = 100;
 /** A checkpoint with no node running (the last one, or between nodes) runs within this much memory... */

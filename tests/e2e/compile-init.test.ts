@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import type { Manifest } from '../../src/compile/manifest-types.js';
+import type { Manifest } from '../../src/contracts/manifest.js';
 import { assertValidManifest, assertValidRunResults } from '../support/artifact-schemas.js';
 import { copyFixture, removeTempProjects, tempDir } from '../support/fixture-projects.js';
 import { runLoom, stackFrames } from '../support/loom-cli.js';

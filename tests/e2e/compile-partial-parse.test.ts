@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import type { Manifest } from '../../src/compile/manifest-types.js';
+import type { Manifest } from '../../src/contracts/manifest.js';
 import { assertValidManifest } from '../support/artifact-schemas.js';
 import { copyFixture, removeTempProjects } from '../support/fixture-projects.js';
 import { runLoom } from '../support/loom-cli.js';

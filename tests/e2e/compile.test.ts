@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Manifest } from '../../src/compile/manifest-types.js';
+import type { Manifest } from '../../src/contracts/manifest.js';
 import { assertValidManifest } from '../support/artifact-schemas.js';
 import { copyDemoProject, copyFixture, removeTempProjects, tempDir } from '../support/fixture-projects.js';
 import { LOOM_BIN, runLoom, stackFrames } from '../support/loom-cli.js';

@@ -1,4 +1,4 @@
-import type { Manifest } from '../../src/compile/manifest-types.js';
+import type { Manifest } from '../../src/contracts/manifest.js';
 
 /**
  * A manifest with what changes on every run (time, invocation id, git state, loom version) and the temp

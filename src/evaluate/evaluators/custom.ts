@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { importEvaluatorModule } from './load-module.js';
-import { moduleFile } from '../option-rules.js';
+import { moduleFile } from '../../evaluate-spec/option-rules.js';
 import { readInputs } from '../read-inputs.js';
 import { failed, scored } from '../result.js';
-import { isPlainObject } from '../text.js';
+import { isPlainObject } from '../../evaluate-spec/text.js';
 import type { Evaluator } from '../types.js';
 
 /** What a custom evaluator function receives. */

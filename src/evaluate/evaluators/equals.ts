@@ -1,6 +1,6 @@
 import { readInputs } from '../read-inputs.js';
 import { scored } from '../result.js';
-import { quote } from '../text.js';
+import { quote } from '../../evaluate-spec/text.js';
 import type { Evaluator } from '../types.js';
 import { comparableText } from './normalize-text.js';
 

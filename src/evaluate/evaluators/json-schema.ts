@@ -1,4 +1,4 @@
-import { compileUserSchema, formatSchemaErrors } from '../json-schema-validator.js';
+import { compileUserSchema, formatSchemaErrors } from '../../evaluate-spec/json-schema-validator.js';
 import { readInputs } from '../read-inputs.js';
 import { failed, scored } from '../result.js';
 import type { Evaluator } from '../types.js';

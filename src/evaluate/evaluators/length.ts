@@ -1,6 +1,6 @@
 import { readInputs } from '../read-inputs.js';
 import { scored } from '../result.js';
-import { toText } from '../text.js';
+import { toText } from '../../evaluate-spec/text.js';
 import type { Evaluator } from '../types.js';
 
 /** Characters are Unicode code points (an emoji counts once); words are runs of non-whitespace. */

@@ -1,5 +1,5 @@
 /** How comparing evaluators prepare text: trimmed, and lower-cased unless `case_sensitive` (default true). */
-import { toText } from '../text.js';
+import { toText } from '../../evaluate-spec/text.js';
 import type { EvaluatorSpec } from '../types.js';
 
 export function comparableText(value: unknown, spec: EvaluatorSpec): string {

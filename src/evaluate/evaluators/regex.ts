@@ -1,6 +1,6 @@
 import { readInputs } from '../read-inputs.js';
 import { failed, scored } from '../result.js';
-import { quote, toText } from '../text.js';
+import { quote, toText } from '../../evaluate-spec/text.js';
 import type { Evaluator } from '../types.js';
 
 /** Score 1 when the output matches `pattern` (with `flags`), else 0. Bad patterns are caught at compile time. */

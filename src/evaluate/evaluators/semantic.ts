@@ -1,7 +1,7 @@
 import { describeCallError, evaluatorCallContext, evaluatorCallOptions, isFatalLlmError } from '../llm-calls.js';
 import { readInputs } from '../read-inputs.js';
 import { failed, scored } from '../result.js';
-import { toText } from '../text.js';
+import { toText } from '../../evaluate-spec/text.js';
 import type { Evaluator } from '../types.js';
 
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {

@@ -1,6 +1,6 @@
 import { readInputs } from '../read-inputs.js';
 import { scored } from '../result.js';
-import { toText } from '../text.js';
+import { toText } from '../../evaluate-spec/text.js';
 import type { Evaluator } from '../types.js';
 import { askJudge, EMPTY_OUTPUT_EXPLANATION, listFew, unusableAnswer } from './ask-judge.js';
 import { MATERIAL_NOT_INSTRUCTIONS, optionalSection, section } from './prompt-sections.js';

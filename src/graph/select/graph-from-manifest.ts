@@ -1,5 +1,5 @@
 import { DirectedGraph } from 'graphology';
-import type { Manifest } from '../../compile/manifest-types.js';
+import type { Manifest } from '../../contracts/manifest.js';
 
 /**
  * The manifest's DAG as a graphology DirectedGraph keyed by unique_id, edges parent → child, built from

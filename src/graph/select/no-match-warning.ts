@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../../compile/manifest-types.js';
+import type { ManifestNode } from '../../contracts/manifest.js';
 import { warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hasGlob } from './glob.js';
 import { SELECTOR_METHODS } from './methods/table.js';

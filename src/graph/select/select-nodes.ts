@@ -1,7 +1,7 @@
 import type { DirectedGraph } from 'graphology';
-import type { Manifest } from '../../compile/manifest-types.js';
+import type { Manifest } from '../../contracts/manifest.js';
 import { UsageError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { evaluateSpec } from './evaluate.js';
+import { evaluateSpec } from './evaluate-selector.js';
 import { parseSelection } from './grammar.js';
 import { graphFromManifest } from './graph-from-manifest.js';
 import { SELECTOR_METHODS } from './methods/table.js';

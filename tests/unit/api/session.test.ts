@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, type CompileOutcome } from '../../../src/api/compile.js';
 import { expandHeaders, runSession, type NodeRunner } from '../../../src/api/session.js';
-import type { ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { ManifestNode } from '../../../src/contracts/manifest.js';
 import { error, UserError } from '../../../src/diagnostics/diagnostic.js';
 import { emptyResult, type BuildFlags, type NodeResult, type Reporter } from '../../../src/exec/types.js';
 import { copyFixture, removeTempProjects } from '../../support/fixture-projects.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
-import type { ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { ManifestNode } from '../../../src/contracts/manifest.js';
 import { assertValidManifest } from '../../support/artifact-schemas.js';
 import { projectFrom, removeTempProjects, writeFiles } from '../../support/fixture-projects.js';
 

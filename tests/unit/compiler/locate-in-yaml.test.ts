@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YamlFile } from '../../../src/parse/yaml-file.js';
+import { YamlFile } from '../../../src/base/yaml-file.js';
 import { analyzeTemplate } from '../../../src/template/analyze.js';
 import { locateInYamlString } from '../../../src/template/locate.js';
 

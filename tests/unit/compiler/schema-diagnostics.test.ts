@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YamlFile } from '../../../src/parse/yaml-file.js';
+import { YamlFile } from '../../../src/base/yaml-file.js';
 import { describePath, validateYaml, validateYamlAt } from '../../../src/schemas/diagnose.js';
 import type { SchemaName } from '../../../src/schemas/registry.js';
 

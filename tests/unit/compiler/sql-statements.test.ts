@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatementCandidates } from '../../../src/api/sql-statements.js';
-import type { ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { ManifestNode } from '../../../src/contracts/manifest.js';
 
 const sqlNode = (id: string, compiled_code: string) => ({ unique_id: id, kind: 'sql', compiled_code }) as unknown as ManifestNode;
 

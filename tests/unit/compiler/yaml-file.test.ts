@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YamlFile } from '../../../src/parse/yaml-file.js';
+import { YamlFile } from '../../../src/base/yaml-file.js';
 
 const at = (f: YamlFile) => f.diagnostics.map((d) => `${d.location!.line}:${d.location!.col} ${d.code} ${d.message}`);
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEvaluator } from '../../../src/evaluate/run-evaluator.js';
-import { validateEvaluatorSpec } from '../../../src/evaluate/validate-spec.js';
+import { validateEvaluatorSpec } from '../../../src/evaluate-spec/validate-spec.js';
 import { fakeLlm, rowOf, runtimeWith, specOf } from './fake-llm-service.js';
 
 let projectDir: string;

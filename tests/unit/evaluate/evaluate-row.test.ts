@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRow, summarizeScores } from '../../../src/evaluate/evaluate-row.js';
-import { normalizeEvaluateBlock } from '../../../src/evaluate/normalize-block.js';
+import { normalizeEvaluateBlock } from '../../../src/evaluate-spec/normalize-block.js';
 import type { EvaluatorResult } from '../../../src/evaluate/types.js';
 import { LlmError } from '../../../src/llm/types.js';
 import { fakeLlm, rowOf, runtimeWith } from './fake-llm-service.js';

@@ -1,7 +1,7 @@
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { normalizeEvaluateBlock } from '../../../src/evaluate/normalize-block.js';
-import { EVALUATOR_TYPES } from '../../../src/evaluate/registry.js';
+import { normalizeEvaluateBlock } from '../../../src/evaluate-spec/normalize-block.js';
+import { EVALUATOR_TYPES } from '../../../src/evaluate-spec/registry.js';
 import { EVALUATE_BLOCK_EXAMPLE, EVALUATOR_EXAMPLES, evaluateExampleNotes } from '../../../src/schemas/evaluate-examples.js';
 import { validator } from '../../../src/schemas/registry.js';
 

@@ -2,7 +2,7 @@
 import type { CallContext, CompleteOptions, CompletionOutcome, EmbeddingOutcome, LlmService, LlmStats } from '../../../src/llm/service-types.js';
 import type { CompletionRequest, EmbeddingRequest } from '../../../src/llm/types.js';
 import type { EvaluationInput, EvaluatorInputName, EvaluatorRuntime, EvaluatorSpec, EvaluatorType, InputBinding } from '../../../src/evaluate/types.js';
-import { EVALUATOR_DEFINITIONS } from '../../../src/evaluate/registry.js';
+import { EVALUATOR_DEFINITIONS } from '../../../src/evaluate-spec/registry.js';
 
 export interface ScriptedAnswer {
   content: string;

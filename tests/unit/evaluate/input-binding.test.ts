@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatInputBinding, parseInputBinding, resolveInput } from '../../../src/evaluate/input-binding.js';
-import { documentsText, inputRowText, quote, stableJson, toText } from '../../../src/evaluate/text.js';
+import { formatInputBinding, parseInputBinding, resolveInput } from '../../../src/evaluate-spec/input-binding.js';
+import { documentsText, inputRowText, quote, stableJson, toText } from '../../../src/evaluate-spec/text.js';
 import { rowOf } from './fake-llm-service.js';
 
 const row = rowOf({ sentiment: 'positive', details: { reason: 'fast', tags: ['a', 'b'] }, 'weird.key': 1 }, { review_id: 7, review_text: 'Great', meta: null }, 'PROMPT');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { normalizeEvaluateBlock } from '../../../src/evaluate/normalize-block.js';
+import { normalizeEvaluateBlock } from '../../../src/evaluate-spec/normalize-block.js';
 
 const parse = (text: string) => normalizeEvaluateBlock((YAML.parse(text) as { evaluate: unknown }).evaluate);
 

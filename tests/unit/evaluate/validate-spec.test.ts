@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedInputs, EVALUATOR_TYPES, requiredInputs } from '../../../src/evaluate/registry.js';
+import { acceptedInputs, EVALUATOR_TYPES, requiredInputs } from '../../../src/evaluate-spec/registry.js';
 import type { EvaluatorSpec } from '../../../src/evaluate/types.js';
-import { checkEvaluatorSpec, validateEvaluatorSpec } from '../../../src/evaluate/validate-spec.js';
+import { checkEvaluatorSpec, validateEvaluatorSpec } from '../../../src/evaluate-spec/validate-spec.js';
 import { specOf } from './fake-llm-service.js';
 
 function bare(type: EvaluatorSpec['type'], name: string, fields: Partial<EvaluatorSpec> = {}): EvaluatorSpec {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { ManifestNode } from '../../../src/contracts/manifest.js';
 import { runSql } from '../../../src/exec/run-relational.js';
 import type { RunContext } from '../../../src/exec/types.js';
 import { Warehouse } from '../../../src/warehouse/warehouse.js';

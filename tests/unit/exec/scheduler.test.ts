@@ -1,6 +1,6 @@
 /** The DAG scheduler on its own: fake node runs that the test finishes by hand, so order is checked, not timed. */
 import { describe, expect, it } from 'vitest';
-import type { ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { ManifestNode } from '../../../src/contracts/manifest.js';
 import { schedule } from '../../../src/exec/scheduler.js';
 import { emptyResult, type NodeResult, type NodeStatus } from '../../../src/exec/types.js';
 import { idFor, makeManifest, makeNode } from '../select/manifest-builder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest, ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { Manifest, ManifestNode } from '../../../src/contracts/manifest.js';
 import { explainWarehouseError, isOutOfMemory } from '../../../src/exec/warehouse-errors.js';
 
 const upstream = { name: 'reviews_clean', relation_name: '"main"."reviews_clean"', depends_on: { nodes: [] } } as unknown as ManifestNode;

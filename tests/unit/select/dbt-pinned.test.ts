@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../../src/compile/manifest-types.js';
+import type { Manifest } from '../../../src/contracts/manifest.js';
 import { UsageError } from '../../../src/diagnostics/diagnostic.js';
 import { selectNodes } from '../../../src/graph/select/index.js';
 import { cloneManifest, makeManifest, makeNode, type NodeOptions } from './manifest-builder.js';

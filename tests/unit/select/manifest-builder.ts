@@ -7,7 +7,7 @@ import type {
   NodeKind,
   PromptInfo,
   ResourceType,
-} from '../../../src/compile/manifest-types.js';
+} from '../../../src/contracts/manifest.js';
 
 export const PROJECT = 'proj';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest, ManifestNode } from '../../../src/compile/manifest-types.js';
+import type { Manifest, ManifestNode } from '../../../src/contracts/manifest.js';
 import { graphFromManifest, selectNodes, type SelectionInput } from '../../../src/graph/select/index.js';
 import { makeManifest, makeNode } from './manifest-builder.js';
 

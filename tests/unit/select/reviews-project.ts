@@ -1,4 +1,4 @@
-import type { Manifest } from '../../../src/compile/manifest-types.js';
+import type { Manifest } from '../../../src/contracts/manifest.js';
 import { idFor, makeManifest, makeNode } from './manifest-builder.js';
 
 /**

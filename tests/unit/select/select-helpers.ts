@@ -1,4 +1,4 @@
-import type { Manifest } from '../../../src/compile/manifest-types.js';
+import type { Manifest } from '../../../src/contracts/manifest.js';
 import { selectNodes, type SelectionResult } from '../../../src/graph/select/index.js';
 import { namesOf, reviewsProject } from './reviews-project.js';
 

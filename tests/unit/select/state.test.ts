@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest, NodeChecksums } from '../../../src/compile/manifest-types.js';
+import type { Manifest, NodeChecksums } from '../../../src/contracts/manifest.js';
 import { UsageError } from '../../../src/diagnostics/diagnostic.js';
 import { cloneManifest } from './manifest-builder.js';
 import { ID, reviewsProject } from './reviews-project.js';

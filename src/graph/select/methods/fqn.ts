@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../../../compile/manifest-types.js';
+import type { ManifestNode } from '../../../contracts/manifest.js';
 import { globMatcher, hasGlob, type StringMatcher } from '../glob.js';
 import { sourceNameOf } from './source.js';
 import { idsWhere, type SelectorMethod } from './types.js';

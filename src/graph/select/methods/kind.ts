@@ -1,4 +1,4 @@
-import type { NodeKind } from '../../../compile/manifest-types.js';
+import type { NodeKind } from '../../../contracts/manifest.js';
 import { listOf } from '../../../diagnostics/suggest.js';
 import { didYouMeanSelector } from '../suggestion.js';
 import { idsWhere, type SelectorMethod } from './types.js';

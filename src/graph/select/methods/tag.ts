@@ -1,4 +1,4 @@
-import type { ManifestNode } from '../../../compile/manifest-types.js';
+import type { ManifestNode } from '../../../contracts/manifest.js';
 import { globMatcher } from '../glob.js';
 import { idsWhere, type SelectorMethod } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode } from '../../../compile/manifest-types.js';
+import type { Manifest, ManifestNode } from '../../../contracts/manifest.js';
 import type { MethodName } from '../spec.js';
 
 export interface MethodContext {

@@ -2,7 +2,7 @@
 import { didYouMean } from '../diagnostics/suggest.js';
 import { checkInputBindingShape } from './input-binding.js';
 import { acceptedInputs, EVALUATOR_DEFINITIONS, EVALUATOR_INPUT_NAMES, EVALUATOR_TYPES, isEvaluatorType } from './registry.js';
-import type { EvaluateProblem, EvaluatorInputName, EvaluatorSpec } from './types.js';
+import type { EvaluateProblem, EvaluatorInputName, EvaluatorSpec } from '../contracts/evaluate.js';
 
 /** Every problem in `spec`, each with a path relative to the spec (`['inputs', 'context']`, `['options', 'pattern']`). */
 export function checkEvaluatorSpec(spec: EvaluatorSpec): EvaluateProblem[] {

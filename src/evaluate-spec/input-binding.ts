@@ -1,7 +1,7 @@
 /** Input bindings: parsing the YAML strings that name them, resolving them against one row, and describing them. */
 import { didYouMean } from '../diagnostics/suggest.js';
 import { inputRowText, isPlainObject } from './text.js';
-import type { EvaluationInput, InputBinding } from './types.js';
+import type { EvaluationInput, InputBinding } from '../contracts/evaluate.js';
 
 /** The value a binding names for this row; undefined when the field or column is absent. */
 export function resolveInput(binding: InputBinding, input: EvaluationInput): unknown {

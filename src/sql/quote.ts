@@ -1,4 +1,10 @@
-import type { LinkedNode } from '../graph/types.js';
+/** The fields of a node that name its warehouse relation (a linked or a manifest node). */
+interface RelationNode {
+  resource_type: string;
+  name: string;
+  source?: { format: string; path: string; source_name: string; name: string } | null;
+  destination?: { format: string; destination: string } | null;
+}
 
 /** Schema holding model tables (and views). */
 export const MODEL_SCHEMA = 'main';
@@ -12,7 +18,7 @@ export function quoteString(text: string): string {
 }
 
 /** The warehouse relation a node materializes, or reads through for sources. */
-export function relationOf(node: Pick<LinkedNode, 'resource_type' | 'name' | 'source' | 'destination'>): string {
+export function relationOf(node: RelationNode): string {
   if (node.resource_type === 'source' && node.source) {
     if (node.source.format === 'table') return node.source.path.split('.').map(quoteIdent).join('.');
     return `${quoteIdent(node.source.source_name)}.${quoteIdent(node.source.name)}`;

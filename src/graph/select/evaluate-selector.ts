@@ -1,5 +1,5 @@
 import type { DirectedGraph } from 'graphology';
-import type { Manifest, ManifestNode } from '../../compile/manifest-types.js';
+import type { Manifest, ManifestNode } from '../../contracts/manifest.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { expandCriterion } from './expand.js';
 import { SELECTOR_METHODS } from './methods/table.js';

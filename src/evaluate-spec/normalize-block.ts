@@ -16,7 +16,7 @@ import type {
   InputBinding,
   OnFailure,
   QualityGate,
-} from './types.js';
+} from '../contracts/evaluate.js';
 
 type Path = (string | number)[];
 

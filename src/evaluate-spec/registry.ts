@@ -18,7 +18,7 @@ import {
   textOrTextList,
   type OptionRule,
 } from './option-rules.js';
-import type { EvaluateProblem, EvaluatorInputName, EvaluatorKind, EvaluatorSpec, EvaluatorType, InputBinding } from './types.js';
+import type { EvaluateProblem, EvaluatorInputName, EvaluatorKind, EvaluatorSpec, EvaluatorType, InputBinding } from '../contracts/evaluate.js';
 
 export interface EvaluatorDefinition {
   type: EvaluatorType;

@@ -2,7 +2,7 @@
  * The shape of target/manifest.json (schema: schemas/manifest.schema.json). Everything downstream of compile
  * (selection, state comparison, build, docs, PR diffs) reads nodes in this shape.
  */
-import type { JsonSchema } from '../llm/types.js';
+import type { JsonSchema, LlmParams } from './llm.js';
 
 export const MANIFEST_SCHEMA_VERSION = 'https://loom.dev/schemas/manifest/v1.json';
 
@@ -27,14 +27,9 @@ export interface ManifestMetadata {
   git: GitInfo | null;
 }
 
-export interface ResolvedLlmConfig {
+/** A node's LLM parameters after config resolution: the request parameters plus how to reach and retry them. */
+export interface ResolvedLlmConfig extends LlmParams {
   provider: string;
-  model: string;
-  temperature?: number;
-  max_tokens?: number;
-  top_p?: number;
-  seed?: number;
-  extra?: Record<string, unknown>;
   fallback_models: string[];
   /** Sub-request timeout override for this model, ms. */
   timeout_ms?: number;
